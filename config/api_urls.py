@@ -1,0 +1,24 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from safegrid.accounts.api import MeView, TokenLoginView, TokenLogoutView, UserViewSet
+from safegrid.orgs.api import GridDutyViewSet, OrganisationViewSet, RegionViewSet, SectorViewSet
+from safegrid.sites.api import SiteViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("regions", RegionViewSet, basename="region")
+router.register("sectors", SectorViewSet, basename="sector")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("grid-duties", GridDutyViewSet, basename="gridduty")
+router.register("sites", SiteViewSet, basename="site")
+router.register("users", UserViewSet, basename="user")
+
+app_name = "api"
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("auth/token/", TokenLoginView.as_view(), name="token_login"),
+    path("auth/token/revoke/", TokenLogoutView.as_view(), name="token_logout"),
+    *router.urls,
+]

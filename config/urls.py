@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("safegrid.reports.urls")),
+    path("", include("safegrid.core.urls")),
+    path("accounts/", include("safegrid.accounts.urls")),
+    path("orgs/", include("safegrid.orgs.urls")),
+    path("sites/", include("safegrid.sites.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

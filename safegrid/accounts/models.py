@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from safegrid.core.scope import Grant, ScopedQuerySet
+from safegrid.orgs.models import Organisation, Region, Sector
+from safegrid.sites.models import Site
+
+from .roles import ADMIN_ROLES, ROLE_CAPABILITIES, Cap, Role
+
+
+class UserQuerySet(ScopedQuerySet):
+    def scope_q(self, grant: Grant, actor) -> Q | None:
+        # Account administration (security administrator) covers every account in its subtree;
+        # territorial roles see the accounts anchored in their subtree; sector- or site-restricted
+        # grants see no other accounts. Everyone sees themself.
+        own = Q(pk=actor.pk)
+        if grant.site_id is not None or grant.sector_ids is not None:
+            return own
+        anchored = RoleAssignment.objects.filter(user=OuterRef("pk"), region_path__startswith=grant.path)
+        return own | Q(Exists(anchored))
+
+
+class SafeGridUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in (账号): office staff, officers, grid workers, enterprise staff, experts,
+    administrators. What they may do comes only from their role assignments."""
+
+    display_name = models.CharField(_("姓名"), max_length=30)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("所在单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = SafeGridUserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+        constraints = [
+            # Usernames are unique regardless of case (the service also folds full-width forms).
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:user_detail", kwargs={"pk": self.pk})
+
+    @cached_property
+    def grants(self) -> tuple[Grant, ...]:
+        """The user's scope, resolved once per request (a new request re-reads the assignments, so
+        a revoked role stops working at the next request)."""
+        if not self.is_active or self.pk is None:
+            return ()
+        grants = []
+        for a in self.role_assignments.select_related("site").prefetch_related("sectors"):
+            sector_ids = frozenset(s.pk for s in a.sectors.all()) or None
+            if a.site_id is not None:
+                sector_ids = frozenset({a.site.sector_id})
+            grants.append(
+                Grant(
+                    role=a.role,
+                    path=a.region_path,
+                    sector_ids=sector_ids,
+                    site_id=a.site_id,
+                    capabilities=ROLE_CAPABILITIES.get(a.role, frozenset()),
+                )
+            )
+        return tuple(grants)
+
+    @property
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        caps: set[str] = set()
+        for g in self.grants:
+            caps |= g.capabilities
+        return frozenset(caps)
+
+    def has_capability(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+    @property
+    def is_staff_for_admin(self) -> bool:
+        return self.has_capability(Cap.USE_ADMIN)
+
+
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    def scope_q(self, grant: Grant, actor) -> Q | None:
+        if grant.site_id is not None or grant.sector_ids is not None:
+            return Q(user_id=actor.pk)
+        return Q(region_path__startswith=grant.path)
+
+
+class RoleAssignment(models.Model):
+    """Role assignment (角色授权): a role held at a region node, optionally limited to sectors
+    (sector officers) or to one site (enterprise staff). A user's scope is the union of these."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(Region, verbose_name=_("管辖区划"), on_delete=models.PROTECT, related_name="+")
+    region_path = models.CharField(_("区划路径"), max_length=255, editable=False)
+    sectors = models.ManyToManyField(Sector, verbose_name=_("行业领域"), blank=True, related_name="+")
+    site = models.ForeignKey(
+        Site, verbose_name=_("场所"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        ordering = ["user_id", "id"]
+        constraints = [
+            # 三员分立 in the database: at most one administrator role per user.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(role__in=sorted(ADMIN_ROLES)), name="one_admin_role_per_user"
+            ),
+            models.UniqueConstraint(fields=["user", "role", "region"], name="role_assignment_unique"),
+            models.CheckConstraint(
+                condition=~Q(role=Role.ENTERPRISE_MANAGER) | Q(site__isnull=False),
+                name="enterprise_role_has_site",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["region_path"], name="roleassign_path_idx", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.region}"

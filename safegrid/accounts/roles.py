@@ -1,0 +1,92 @@
+"""Roles (DESIGN.md §2) and what each may do (capabilities).
+
+Capability answers "may this role do this kind of thing" (missing → 403); scope answers "on which
+rows" (outside → 404). Both are checked through `ScopedQuerySet.visible_to(actor, capability)`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COUNTY_LEADER = "county_leader", _("县安委会领导")
+    COUNTY_OFFICE = "county_office", _("县安委办工作人员")
+    SECTOR_OFFICER = "sector_officer", _("行业监管人员")
+    TOWNSHIP_OFFICER = "township_officer", _("乡镇安监人员")
+    GRID_WORKER = "grid_worker", _("网格员")
+    ENTERPRISE_MANAGER = "enterprise_manager", _("企业安全管理员")
+    EXPERT = "expert", _("专家")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+# 三员分立: no user may hold two of these, nor one of these together with a business role.
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
+# Roles that must be restricted to sectors, and the role bound to one site.
+SECTOR_ROLES = frozenset({Role.SECTOR_OFFICER})
+SITE_ROLES = frozenset({Role.ENTERPRISE_MANAGER})
+
+
+class Cap:
+    """Capability names (<app>.<verb>_<model>)."""
+
+    VIEW_REGION = "orgs.view_region"
+    MANAGE_REGION = "orgs.manage_region"
+    VIEW_SECTOR = "orgs.view_sector"
+    MANAGE_SECTOR = "orgs.manage_sector"
+    VIEW_ORGANISATION = "orgs.view_organisation"
+    MANAGE_ORGANISATION = "orgs.manage_organisation"
+    VIEW_GRIDDUTY = "orgs.view_gridduty"
+    MANAGE_GRIDDUTY = "orgs.manage_gridduty"
+    VIEW_SITE = "sites.view_site"
+    ADD_SITE = "sites.add_site"
+    CHANGE_SITE = "sites.change_site"
+    VIEW_USER = "accounts.view_user"
+    MANAGE_USER = "accounts.manage_user"
+    VIEW_AUDIT = "core.view_audit"
+    USE_ADMIN = "core.use_admin"
+
+
+_READ_REFERENCE = {Cap.VIEW_REGION, Cap.VIEW_SECTOR, Cap.VIEW_ORGANISATION, Cap.VIEW_GRIDDUTY, Cap.VIEW_SITE}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.COUNTY_LEADER: frozenset(_READ_REFERENCE | {Cap.VIEW_USER}),
+    Role.COUNTY_OFFICE: frozenset(
+        _READ_REFERENCE
+        | {Cap.MANAGE_ORGANISATION, Cap.MANAGE_GRIDDUTY, Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.VIEW_USER}
+    ),
+    Role.SECTOR_OFFICER: frozenset(_READ_REFERENCE | {Cap.ADD_SITE, Cap.CHANGE_SITE}),
+    Role.TOWNSHIP_OFFICER: frozenset(
+        _READ_REFERENCE | {Cap.MANAGE_GRIDDUTY, Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.VIEW_USER}
+    ),
+    Role.GRID_WORKER: frozenset(_READ_REFERENCE),
+    Role.ENTERPRISE_MANAGER: frozenset(_READ_REFERENCE | {Cap.CHANGE_SITE}),
+    Role.EXPERT: frozenset(_READ_REFERENCE),
+    Role.SYSTEM_ADMIN: frozenset(
+        _READ_REFERENCE
+        | {
+            Cap.MANAGE_REGION,
+            Cap.MANAGE_SECTOR,
+            Cap.MANAGE_ORGANISATION,
+            Cap.MANAGE_GRIDDUTY,
+            Cap.ADD_SITE,
+            Cap.CHANGE_SITE,
+            Cap.USE_ADMIN,
+        }
+    ),
+    Role.SECURITY_ADMIN: frozenset({Cap.VIEW_USER, Cap.MANAGE_USER, Cap.VIEW_REGION, Cap.VIEW_SECTOR}),
+    Role.AUDIT_ADMIN: frozenset({Cap.VIEW_AUDIT}),
+}
+
+# The handling level (处置层级, DESIGN.md §5) at which a role acts; used by the hazard loop.
+ROLE_HANDLING_LEVEL: dict[str, int] = {
+    Role.GRID_WORKER: 1,
+    Role.TOWNSHIP_OFFICER: 1,
+    Role.SECTOR_OFFICER: 2,
+    Role.COUNTY_OFFICE: 3,
+    Role.COUNTY_LEADER: 4,
+}

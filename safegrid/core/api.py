@@ -1,0 +1,92 @@
+"""API plumbing: capability permission, scoped viewsets, scoped related fields."""
+
+from __future__ import annotations
+
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from .scope import grants_for
+
+
+class HasCapability(BasePermission):
+    """The actor holds the capability that the view declares for this action (403 otherwise).
+
+    Which rows it applies to is the queryset's business (`visible_to(actor, capability)` → 404).
+    """
+
+    def has_permission(self, request, view) -> bool:
+        capability = view.capability_for_action()
+        if capability is None:
+            return False  # deny by default: an action without a declared capability is refused
+        return bool(grants_for(request.user, capability))
+
+
+class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Read side of a scoped resource; write actions call services.
+
+    Subclasses set `capabilities` ({action: capability}), `list_selector(actor=, capability=)`,
+    `output_serializer_class` and, for writes, `input_serializer_class` and `perform_service_*`.
+    """
+
+    permission_classes = [HasCapability]
+    capabilities: dict[str, str] = {}
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    input_serializer_class = None
+    output_serializer_class = None
+
+    def capability_for_action(self) -> str | None:
+        return self.capabilities.get(self.action or "")
+
+    def get_serializer_class(self):
+        if self.action in {"create", "partial_update"} and self.input_serializer_class is not None:
+            return self.input_serializer_class
+        return self.output_serializer_class
+
+    def get_queryset(self):
+        return self.list_selector(actor=self.request.user, capability=self.capability_for_action())
+
+    def list_selector(self, *, actor, capability):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def output(self, instance, status_code=status.HTTP_200_OK) -> Response:
+        data = self.output_serializer_class(instance, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+
+class ServiceCreateMixin:
+    def create(self, request, *args, **kwargs):
+        serializer = self.input_serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_service_create(actor=request.user, data=serializer.validated_data)
+        return self.output(instance, status.HTTP_201_CREATED)
+
+
+class ServiceUpdateMixin:
+    def partial_update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.input_serializer_class(
+            instance, data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_service_update(
+            actor=request.user, instance=instance, data=serializer.validated_data
+        )
+        return self.output(instance)
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key chosen by id, looked up only among the rows the caller may use.
+
+    An id outside the caller's scope gets the same "does not exist" error as an unknown id.
+    `model` types the field in the schema; `scoped(actor=...)` (a selector) returns the real choices.
+    """
+
+    def __init__(self, *, model, scoped, **kwargs):
+        self.scoped = scoped
+        super().__init__(queryset=model._default_manager.none(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        actor = getattr(request, "user", None)
+        return self.scoped(actor=actor)

@@ -1,0 +1,64 @@
+"""Navigation: the seven pillars of the county's bulletin (DESIGN.md §3), shown by capability."""
+
+from django.urls import reverse
+
+from safegrid.accounts.roles import ADMIN_ROLES
+
+from .scope import grants_for
+
+# (title, icon, [(label, url name, capability)]); url name None = planned, shown disabled.
+PILLARS = [
+    (
+        "排查整改",
+        "bi-search",
+        [
+            ("场所", "sites:site_list", "sites.view_site"),
+            ("隐患排查治理", None, None),
+            ("执法文书", None, None),
+        ],
+    ),
+    ("风险管控", "bi-exclamation-triangle", [("风险分级与四色图", None, None)]),
+    ("队伍建设", "bi-people", [("人员与队伍", None, None), ("培训与持证", None, None)]),
+    ("调度机制", "bi-calendar-check", [("会议调度", None, None)]),
+    (
+        "明晰职责",
+        "bi-diagram-3",
+        [
+            ("区划与网格", "orgs:region_list", "orgs.view_region"),
+            ("行业领域", "orgs:sector_list", "orgs.view_sector"),
+            ("组织机构", "orgs:organisation_list", "orgs.view_organisation"),
+            ("网格职责", "orgs:gridduty_list", "orgs.view_gridduty"),
+        ],
+    ),
+    ("宣传培训", "bi-megaphone", [("宣传计划与活动", None, None)]),
+    ("实战演练", "bi-life-preserver", [("应急预案与演练", None, None)]),
+    ("基础保障", "bi-cash-coin", [("资金、专家与考评", None, None)]),
+    (
+        "系统管理",
+        "bi-gear",
+        [
+            ("用户", "accounts:user_list", "accounts.view_user"),
+            ("审计日志", "core:audit_list", "core.view_audit"),
+            ("后台配置", "admin:index", "core.use_admin"),
+        ],
+    ),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    business = bool(user.roles - ADMIN_ROLES)
+    sections = []
+    for title, icon, items in PILLARS:
+        entries = []
+        for label, url_name, capability in items:
+            if url_name is None:
+                entries.append({"label": label, "url": None})
+            elif grants_for(user, capability):
+                entries.append({"label": label, "url": reverse(url_name)})
+        planned_only = all(e["url"] is None for e in entries)
+        if any(e["url"] for e in entries) or (planned_only and business):
+            sections.append({"title": title, "icon": icon, "items": entries})
+    return {"nav_sections": sections}

@@ -1,0 +1,24 @@
+"""Domain errors. Services raise these; the UI and the API turn them into one Chinese message."""
+
+
+class ApplicationError(Exception):
+    """A refusal by the domain: the input was well-formed but the action is not allowed now."""
+
+    code = "refused"
+
+    def __init__(self, message: str, *, extra: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.extra = extra or {}
+
+
+class NotInScope(ApplicationError):
+    """The object does not exist for this actor (missing and out-of-scope are indistinguishable)."""
+
+    code = "not_found"
+
+
+class CapabilityDenied(ApplicationError):
+    """The actor's roles do not include this kind of action at all."""
+
+    code = "permission_denied"

@@ -1,0 +1,200 @@
+"""Generic page views: capability check (403), scoped fetch (404), filter + paginate, htmx partials,
+forms that call one service. App views subclass these and only configure them."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+
+from .exceptions import ApplicationError, NotInScope
+from .scope import grants_for
+
+
+class CapabilityRequiredMixin(LoginRequiredMixin):
+    """Deny by default: a view must declare `capability`; without it every request is refused."""
+
+    capability: ClassVar[str | None] = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.capability is None or not grants_for(request.user, self.capability):
+            raise PermissionDenied("您没有执行该操作的权限。")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedListView(CapabilityRequiredMixin, TemplateView):
+    """A filtered, paginated list of in-scope rows; an htmx request gets only the table partial."""
+
+    selector: ClassVar[Any] = None
+    filterset_class: ClassVar[Any] = None
+    partial_template_name: ClassVar[str] = ""
+    paginate_by: ClassVar[int] = 25
+    title: ClassVar[str] = ""
+    create_url_name: ClassVar[str] = ""
+    create_capability: ClassVar[str] = ""
+
+    def get_queryset(self):
+        return type(self).selector(actor=self.request.user)
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and self.partial_template_name:
+            return [self.partial_template_name]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.get_queryset(), request=self.request
+        )
+        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        paginator = Paginator(queryset, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter=filterset,
+            page_obj=page,
+            object_list=page.object_list,
+            total=paginator.count,
+            title=self.title,
+            querystring=query.urlencode(),
+            can_create=bool(self.create_capability and grants_for(self.request.user, self.create_capability)),
+            create_url_name=self.create_url_name,
+        )
+        return context
+
+
+class ScopedDetailView(CapabilityRequiredMixin, TemplateView):
+    getter: ClassVar[Any] = None
+    context_object_name: ClassVar[str] = "object"
+    edit_capability: ClassVar[str] = ""
+
+    def get_object(self):
+        return type(self).getter(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.get_object()
+        context["object"] = obj
+        context[self.context_object_name] = obj
+        context["can_edit"] = bool(self.edit_capability and self._can_edit(obj))
+        return context
+
+    def _can_edit(self, obj) -> bool:
+        try:
+            type(self).getter(actor=self.request.user, pk=obj.pk, capability=self.edit_capability)
+        except NotInScope:
+            return False
+        return True
+
+
+class ServiceFormView(CapabilityRequiredMixin, View):
+    """GET renders the form; POST validates it and calls one service. Service refusals become form
+    errors (ValidationError) or a message (ApplicationError); nothing is written on any error."""
+
+    form_class: ClassVar[Any] = None
+    template_name: ClassVar[str] = "core/form.html"
+    title: ClassVar[str] = ""
+    success_message: ClassVar[str] = "已保存。"
+
+    def get_instance(self):
+        return None
+
+    def get_form(self, data=None, instance=None):
+        return self.form_class(data=data, actor=self.request.user, instance=instance)
+
+    def perform(self, form, instance):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def get_success_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def render_form(self, form, instance, status=200):
+        context = {
+            "form": form,
+            "object": instance,
+            "title": self.title,
+            "cancel_url": self.cancel_url(instance),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def cancel_url(self, instance) -> str:
+        if instance is not None and hasattr(instance, "get_absolute_url"):
+            return instance.get_absolute_url()
+        nxt = self.request.GET.get("next", "")
+        if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={self.request.get_host()}):
+            return nxt
+        return "/"
+
+    def get(self, request, *args, **kwargs):
+        instance = self.get_instance()
+        return self.render_form(self.get_form(instance=instance), instance)
+
+    def post(self, request, *args, **kwargs):
+        instance = self.get_instance()
+        form = self.get_form(data=request.POST, instance=instance)
+        if not form.is_valid():
+            return self.render_form(form, instance, status=400)
+        try:
+            obj = self.perform(form, instance)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+            return self.render_form(form, instance, status=400)
+        except NotInScope as exc:
+            raise Http404("未找到。") from exc
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self.render_form(form, instance, status=400)
+        messages.success(request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url(obj))
+
+
+def apply_validation_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+class AuditListView(ScopedListView):
+    capability = "core.view_audit"
+    template_name = "core/audit_list.html"
+    partial_template_name = "core/_audit_table.html"
+    title = "审计日志"
+    paginate_by = 50
+
+    @staticmethod
+    def selector(*, actor):
+        from .selectors import audit_entry_list
+
+        return audit_entry_list(actor=actor)
+
+    @property
+    def filterset_class(self):
+        from .filters import AuditEntryFilterSet
+
+        return AuditEntryFilterSet
+
+
+def healthz(request):
+    """Liveness for the load balancer: the database answers."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,70 @@
+"""Scoped reads for regions, sectors, organisations and grid duties."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from safegrid.accounts.roles import Cap
+from safegrid.core.selectors import scoped_get
+
+from .choices import RegionKind
+from .models import GridDuty, Organisation, Region, Sector
+
+
+def region_list(*, actor, capability: str | None = Cap.VIEW_REGION) -> QuerySet[Region]:
+    return Region.objects.visible_to(actor, capability).select_related("parent")
+
+
+def region_get(*, actor, pk, capability: str | None = Cap.VIEW_REGION) -> Region:
+    return scoped_get(region_list(actor=actor, capability=capability), pk)
+
+
+def grid_choices(*, actor, capability: str | None = Cap.VIEW_REGION) -> QuerySet[Region]:
+    return region_list(actor=actor, capability=capability).filter(kind=RegionKind.GRID)
+
+
+def region_children(*, actor, region: Region) -> QuerySet[Region]:
+    return (
+        region_list(actor=actor)
+        .filter(parent=region)
+        .annotate(site_count=Count("sites", distinct=True), child_count=Count("children", distinct=True))
+        .order_by("sort_order", "code")
+    )
+
+
+def region_ancestors(*, region: Region) -> list[Region]:
+    """Breadcrumb of names above a region. Names of enclosing regions are not scoped data: every
+    user knows which county their township is in; the breadcrumb links only visible nodes."""
+    return list(
+        Region.objects.filter(path__in=_ancestor_paths(region.path)).exclude(pk=region.pk).order_by("depth")
+    )
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    from safegrid.core.scope import ancestor_paths
+
+    return ancestor_paths(path)
+
+
+def sector_list(*, actor, capability: str | None = Cap.VIEW_SECTOR) -> QuerySet[Sector]:
+    return Sector.objects.visible_to(actor, capability).select_related("region", "lead_department")
+
+
+def sector_get(*, actor, pk, capability: str | None = Cap.VIEW_SECTOR) -> Sector:
+    return scoped_get(sector_list(actor=actor, capability=capability), pk)
+
+
+def organisation_list(*, actor, capability: str | None = Cap.VIEW_ORGANISATION) -> QuerySet[Organisation]:
+    return Organisation.objects.visible_to(actor, capability).select_related("region", "sector", "parent")
+
+
+def organisation_get(*, actor, pk, capability: str | None = Cap.VIEW_ORGANISATION) -> Organisation:
+    return scoped_get(organisation_list(actor=actor, capability=capability), pk)
+
+
+def grid_duty_list(*, actor, capability: str | None = Cap.VIEW_GRIDDUTY) -> QuerySet[GridDuty]:
+    return GridDuty.objects.visible_to(actor, capability).select_related("grid", "organisation")
+
+
+def grid_duty_get(*, actor, pk, capability: str | None = Cap.VIEW_GRIDDUTY) -> GridDuty:
+    return scoped_get(grid_duty_list(actor=actor, capability=capability), pk)

@@ -1,0 +1,101 @@
+"""Read-only figures for the home page and (later) dashboards, built on the scoped selectors so
+that every count equals the count of rows the actor could list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from safegrid.accounts import selectors as account_selectors
+from safegrid.accounts.roles import Cap, Role
+from safegrid.core.scope import grants_for
+from safegrid.orgs import selectors as org_selectors
+from safegrid.orgs.choices import RegionKind
+from safegrid.sites import selectors as site_selectors
+
+
+@dataclass
+class Figure:
+    label: str
+    value: int
+    url: str = ""
+
+
+@dataclass
+class Panel:
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+
+ROLE_GREETING = {
+    Role.COUNTY_LEADER: "全县安全生产总览",
+    Role.COUNTY_OFFICE: "县安委办工作台",
+    Role.SECTOR_OFFICER: "行业监管工作台",
+    Role.TOWNSHIP_OFFICER: "乡镇安全监管工作台",
+    Role.GRID_WORKER: "我的网格",
+    Role.ENTERPRISE_MANAGER: "本单位安全管理",
+    Role.EXPERT: "专家服务",
+    Role.SYSTEM_ADMIN: "系统配置",
+    Role.SECURITY_ADMIN: "账号与安全策略",
+    Role.AUDIT_ADMIN: "安全审计",
+}
+
+
+def home_panels(*, actor) -> list[Panel]:
+    panels: list[Panel] = []
+    if grants_for(actor, Cap.VIEW_SITE):
+        sites = site_selectors.site_list(actor=actor)
+        counts = sites.aggregate(
+            total=Count("id"),
+            key=Count("id", filter=Q(is_key=True)),
+            enterprises=Count("id", filter=Q(category="enterprise")),
+        )
+        panels.append(
+            Panel(
+                "场所",
+                [
+                    Figure("场所总数", counts["total"], "/sites/"),
+                    Figure("重点场所", counts["key"], "/sites/?is_key=true"),
+                    Figure("企业", counts["enterprises"], "/sites/?category=enterprise"),
+                ],
+            )
+        )
+    if grants_for(actor, Cap.VIEW_REGION):
+        regions = org_selectors.region_list(actor=actor).aggregate(
+            townships=Count("id", filter=Q(kind=RegionKind.TOWNSHIP)),
+            grids=Count("id", filter=Q(kind=RegionKind.GRID)),
+        )
+        figures = [Figure("网格", regions["grids"], f"/orgs/regions/?kind={RegionKind.GRID}")]
+        if regions["townships"]:
+            figures.insert(
+                0, Figure("乡镇（街道）", regions["townships"], f"/orgs/regions/?kind={RegionKind.TOWNSHIP}")
+            )
+        figures.append(Figure("行业领域", org_selectors.sector_list(actor=actor).count(), "/orgs/sectors/"))
+        panels.append(Panel("区划与责任", figures))
+    if grants_for(actor, Cap.VIEW_USER):
+        users = account_selectors.user_list(actor=actor)
+        panels.append(
+            Panel(
+                "账号",
+                [
+                    Figure("可见账号", users.count(), "/accounts/users/"),
+                    Figure(
+                        "停用账号", users.filter(is_active=False).count(), "/accounts/users/?is_active=false"
+                    ),
+                ],
+            )
+        )
+    if grants_for(actor, Cap.VIEW_AUDIT):
+        from safegrid.core.selectors import audit_entry_list
+
+        panels.append(Panel("审计", [Figure("审计记录", audit_entry_list(actor=actor).count(), "/audit/")]))
+    return panels
+
+
+def home_title(*, actor) -> str:
+    for role in Role:
+        if role in actor.roles:
+            return ROLE_GREETING[role]
+    return "工作台"

@@ -1,0 +1,32 @@
+import django_filters
+from django.db.models import Q
+
+from safegrid.core.filters import ScopedFilterSet, SubtreeFilter
+from safegrid.orgs.models import Region, Sector
+
+from .choices import BusinessStatus, SiteCategory, SiteKind
+from .models import Site
+
+
+class SiteFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(method="search", label="名称、地址或信用代码")
+    category = django_filters.ChoiceFilter(choices=SiteCategory.choices, label="类别")
+    kind = django_filters.ChoiceFilter(choices=SiteKind.choices, label="场所类型")
+    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.none(), label="行业领域")
+    within = SubtreeFilter(queryset=Region.objects.none(), path_field="region_path", label="所在区划")
+    is_key = django_filters.BooleanFilter(label="重点场所")
+    business_status = django_filters.ChoiceFilter(choices=BusinessStatus.choices, label="经营状态")
+    scoped_filters = {
+        "sector": lambda actor: Sector.objects.visible_to(actor),
+        "within": lambda actor: Region.objects.visible_to(actor),
+    }
+
+    class Meta:
+        model = Site
+        fields = ["q", "category", "kind", "sector", "within", "is_key", "business_status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(name__icontains=value) | Q(address__icontains=value) | Q(credit_code=value.upper())
+        )

@@ -1,0 +1,51 @@
+from safegrid.accounts.roles import Cap
+from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
+
+from . import forms, selectors, services
+from .filters import SiteFilterSet
+
+
+class SiteListView(ScopedListView):
+    capability = Cap.VIEW_SITE
+    selector = selectors.site_list
+    filterset_class = SiteFilterSet
+    template_name = "sites/site_list.html"
+    partial_template_name = "sites/_site_table.html"
+    title = "场所"
+    create_url_name = "sites:site_create"
+    create_capability = Cap.ADD_SITE
+
+
+class SiteDetailView(ScopedDetailView):
+    capability = Cap.VIEW_SITE
+    getter = selectors.site_get
+    template_name = "sites/site_detail.html"
+    edit_capability = Cap.CHANGE_SITE
+
+
+class SiteCreateView(ServiceFormView):
+    capability = Cap.ADD_SITE
+    form_class = forms.SiteCreateForm
+    title = "登记场所"
+    success_message = "场所已登记。"
+
+    def perform(self, form, instance):
+        return services.site_create(actor=self.request.user, **form.cleaned_data)
+
+
+class SiteEditView(ServiceFormView):
+    capability = Cap.CHANGE_SITE
+    form_class = forms.SiteEditForm
+    title = "编辑场所"
+
+    def get_instance(self):
+        return selectors.site_get(actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.CHANGE_SITE)
+
+    def get_form(self, data=None, instance=None):
+        site_staff_only = not selectors.site_territorial_writer(actor=self.request.user, site=instance)
+        return self.form_class(
+            data=data, actor=self.request.user, instance=instance, site_staff_only=site_staff_only
+        )
+
+    def perform(self, form, instance):
+        return services.site_update(actor=self.request.user, site=instance, data=form.cleaned_data)
