@@ -164,9 +164,10 @@ if env_bool("SAFEGRID_HTTPS", False):
     SECURE_HSTS_PRELOAD = False
 
 REST_FRAMEWORK = {
+    # Token first, so that an anonymous API call gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -17,15 +17,19 @@ from .roles import ADMIN_ROLES, ROLE_CAPABILITIES, Cap, Role
 
 
 class UserQuerySet(ScopedQuerySet):
-    def scope_q(self, grant: Grant, actor) -> Q | None:
-        # Account administration (security administrator) covers every account in its subtree;
-        # territorial roles see the accounts anchored in their subtree; sector- or site-restricted
-        # grants see no other accounts. Everyone sees themself.
+    def scope_q(self, grant: Grant, actor, *, write: bool = False) -> Q | None:
+        # Reading: territorial roles (and the security administrator) see the accounts anchored in
+        # their subtree; sector- or site-restricted grants see no other accounts; everyone sees
+        # themself. Writing: every one of the account's assignments must lie in the subtree, so an
+        # administrator of one county cannot edit an account that also serves another.
         own = Q(pk=actor.pk)
         if grant.site_id is not None or grant.sector_ids is not None:
-            return own
-        anchored = RoleAssignment.objects.filter(user=OuterRef("pk"), region_path__startswith=grant.path)
-        return own | Q(Exists(anchored))
+            return None if write else own
+        inside = RoleAssignment.objects.filter(user=OuterRef("pk"), region_path__startswith=grant.path)
+        if not write:
+            return own | Q(Exists(inside))
+        outside = RoleAssignment.objects.filter(user=OuterRef("pk")).exclude(region_path__startswith=grant.path)
+        return Q(Exists(inside)) & ~Q(Exists(outside))
 
 
 class SafeGridUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -106,7 +110,7 @@ class User(AbstractUser):
 
 
 class RoleAssignmentQuerySet(ScopedQuerySet):
-    def scope_q(self, grant: Grant, actor) -> Q | None:
+    def scope_q(self, grant: Grant, actor, *, write: bool = False) -> Q | None:
         if grant.site_id is not None or grant.sector_ids is not None:
             return Q(user_id=actor.pk)
         return Q(region_path__startswith=grant.path)

@@ -93,14 +93,22 @@ def row_scope_q(
 class ScopedQuerySet(models.QuerySet):
     """Base queryset for every scoped model; subclasses define `scope_q`."""
 
-    def scope_q(self, grant: Grant, actor) -> Q | None:  # pragma: no cover - abstract
+    def scope_q(self, grant: Grant, actor, *, write: bool = False) -> Q | None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def visible_to(self, actor, capability: str | None = None) -> ScopedQuerySet:
+    def visible_to(self, actor, capability: str | None = None, *, write: bool | None = None) -> ScopedQuerySet:
+        """Rows the actor may see or, with a write capability, act on.
+
+        Capabilities named `<app>.view_<model>` read; every other capability writes. Writes never reach
+        the reference rows above the anchor that reads include (a township officer reads the county's
+        sector committees but does not edit them). `write=False` forces the read rule, for reference
+        rows offered as choices while writing something else (the sector of a new site)."""
         grants = grants_for(actor, capability)
+        if write is None:
+            write = capability is not None and not capability.partition(".")[2].startswith("view_")
         condition: Q | None = None
         for grant in grants:
-            q = self.scope_q(grant, actor)
+            q = self.scope_q(grant, actor, write=write)
             if q is None:
                 continue
             condition = q if condition is None else condition | q

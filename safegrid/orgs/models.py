@@ -12,7 +12,7 @@ from .choices import GridDutyRole, OrganisationKind, RegionKind
 
 
 class RegionQuerySet(ScopedQuerySet):
-    def scope_q(self, grant: Grant, actor) -> Q | None:
+    def scope_q(self, grant: Grant, actor, *, write: bool = False) -> Q | None:
         # A region is visible in the anchor's subtree; a site-bound user sees only its grid.
         return row_scope_q(grant, region="path", sector=None)
 
@@ -86,10 +86,10 @@ class Region(TimeStampedModel):
 
 
 class SectorQuerySet(ScopedQuerySet):
-    def scope_q(self, grant: Grant, actor) -> Q | None:
+    def scope_q(self, grant: Grant, actor, *, write: bool = False) -> Q | None:
         # The committees of the county (or above) that contains the anchor, restricted to the
         # grant's sectors; a site-bound user sees its site's sector only (grant.sector_ids).
-        return row_scope_q(grant, region="region_path", sector="id", ancestors=True)
+        return row_scope_q(grant, region="region_path", sector="id", ancestors=not write)
 
 
 class Sector(TimeStampedModel):
@@ -142,7 +142,7 @@ class Sector(TimeStampedModel):
 
 
 class OrganisationQuerySet(ScopedQuerySet):
-    def scope_q(self, grant: Grant, actor) -> Q | None:
+    def scope_q(self, grant: Grant, actor, *, write: bool = False) -> Q | None:
         # Bodies in the subtree, and the bodies above it (the county office a township reports to);
         # organisations without a sector (governments, the office) are visible to sector officers.
         return row_scope_q(
@@ -205,8 +205,8 @@ class Organisation(TimeStampedModel):
 
 
 class GridDutyQuerySet(ScopedQuerySet):
-    def scope_q(self, grant: Grant, actor) -> Q | None:
-        return row_scope_q(grant, region="region_path", sector=None, ancestors=True)
+    def scope_q(self, grant: Grant, actor, *, write: bool = False) -> Q | None:
+        return row_scope_q(grant, region="region_path", sector=None, ancestors=not write)
 
 
 class GridDuty(TimeStampedModel):

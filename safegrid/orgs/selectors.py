@@ -50,6 +50,12 @@ def sector_list(*, actor, capability: str | None = Cap.VIEW_SECTOR) -> QuerySet[
     return Sector.objects.visible_to(actor, capability).select_related("region", "lead_department")
 
 
+def sector_choices(*, actor, capability: str) -> QuerySet[Sector]:
+    """Sectors a user may pick while doing `capability` elsewhere (e.g. the sector of a new site):
+    read visibility, counted only over the grants that carry that capability."""
+    return Sector.objects.visible_to(actor, capability, write=False).select_related("region")
+
+
 def sector_get(*, actor, pk, capability: str | None = Cap.VIEW_SECTOR) -> Sector:
     return scoped_get(sector_list(actor=actor, capability=capability), pk)
 

@@ -18,7 +18,7 @@ class _SiteForm(ActorModelForm):
 class SiteCreateForm(_SiteForm):
     scoped_fields = {
         "grid": lambda actor: org_selectors.grid_choices(actor=actor, capability=Cap.ADD_SITE),
-        "sector": lambda actor: org_selectors.sector_list(actor=actor, capability=Cap.ADD_SITE),
+        "sector": lambda actor: org_selectors.sector_choices(actor=actor, capability=Cap.ADD_SITE),
     }
 
     class Meta:
@@ -29,7 +29,7 @@ class SiteCreateForm(_SiteForm):
 class SiteEditForm(_SiteForm):
     scoped_fields = {
         "grid": lambda actor: org_selectors.grid_choices(actor=actor, capability=Cap.CHANGE_SITE),
-        "sector": lambda actor: org_selectors.sector_list(actor=actor, capability=Cap.CHANGE_SITE),
+        "sector": lambda actor: org_selectors.sector_choices(actor=actor, capability=Cap.CHANGE_SITE),
     }
 
     class Meta:

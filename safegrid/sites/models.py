@@ -14,7 +14,7 @@ from .credit_code import validate_credit_code
 
 
 class SiteQuerySet(ScopedQuerySet):
-    def scope_q(self, grant: Grant, actor) -> Q | None:
+    def scope_q(self, grant: Grant, actor, *, write: bool = False) -> Q | None:
         return row_scope_q(grant, region="region_path", sector="sector_id", site="id")
 
 

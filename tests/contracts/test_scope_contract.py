@@ -1,0 +1,156 @@
+"""Scope contract: for every registered resource and every role of the world, pages, API, counts,
+search and edit forms show exactly what the oracle allows; everything else is 404 (or 403 when the
+role may not do that kind of thing at all), and a refused write changes nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from config.api_urls import router
+from safegrid.core.models import AuditEntry
+
+from .registry import CREATORS, MANAGERS, NON_RESOURCE_ROUTES, RESOURCES, VIEWERS, anchors
+
+ROLES = ["leader", "office", "sector_mining", "township1", "township2", "grid11", "enterprise11", "expert",
+         "sysadmin", "secadmin", "auditor", "office_b"]
+
+
+def _visible(resource, user_key, obj, world, *, write=False):
+    a = anchors(world)[user_key]
+    if resource.key == "user":
+        return resource.visible(obj, a, write, me=world.users[user_key])
+    return resource.visible(obj, a, write)
+
+
+def _ids_in_page(html: str, resource) -> set[int]:
+    prefix = reverse(resource.detail_page, kwargs={"pk": 0})[:-2]  # ".../0/" → ".../"
+    return {int(pk) for pk in re.findall(re.escape(prefix) + r"(\d+)/\"", html)}
+
+
+def _route_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            yield from _route_names(entry, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_route_is_registered():
+    """A new page or endpoint must be added to the registry (or to the list of non-resource routes)."""
+    registered = set(NON_RESOURCE_ROUTES)
+    for r in RESOURCES:
+        registered |= {r.list_page, r.detail_page, r.edit_page, r.create_page,
+                       f"api:{r.api}-list", f"api:{r.api}-detail"}
+    names = {n for n in _route_names() if not n.startswith("admin:")}
+    assert sorted(names - registered) == []
+    assert sorted({basename for _, _, basename in router.registry} - {r.api for r in RESOURCES}) == []
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.key)
+@pytest.mark.parametrize("user_key", ROLES)
+def test_reads_are_scoped(world, client, resource, user_key):
+    user = world.users[user_key]
+    client.force_login(user)
+    objects = resource.objects(world)
+    expected = {o.pk for o in objects if _visible(resource, user_key, o, world)}
+    may_view = user_key in VIEWERS[resource.key]
+
+    page = client.get(reverse(resource.list_page), {"page_size": 200})
+    api_list = client.get(reverse(f"api:{resource.api}-list"), {"page_size": 200})
+    if not may_view:
+        assert (page.status_code, api_list.status_code) == (403, 403)
+        for obj in objects:
+            assert client.get(reverse(resource.detail_page, kwargs={"pk": obj.pk})).status_code == 403
+            assert client.get(reverse(f"api:{resource.api}-detail", kwargs={"pk": obj.pk})).status_code == 403
+        return
+
+    assert page.status_code == 200
+    assert _ids_in_page(page.content.decode(), resource) == expected
+    assert f"共 {len(expected)} 条" in page.content.decode()
+    assert api_list.status_code == 200
+    body = api_list.json()
+    assert body["count"] == len(expected)
+    assert {row["id"] for row in body["results"]} == expected
+
+    for obj in objects:
+        want = 200 if obj.pk in expected else 404
+        assert client.get(reverse(resource.detail_page, kwargs={"pk": obj.pk})).status_code == want, obj
+        assert client.get(reverse(f"api:{resource.api}-detail", kwargs={"pk": obj.pk})).status_code == want, obj
+
+
+@pytest.mark.parametrize(
+    ("resource", "user_key"),
+    [(r, u) for r in RESOURCES for u in ROLES if u in VIEWERS[r.key]],
+    ids=lambda v: getattr(v, "key", v),
+)
+def test_search_never_finds_out_of_scope_rows(world, client, resource, user_key):
+    client.force_login(world.users[user_key])
+    hidden = [o for o in resource.objects(world) if not _visible(resource, user_key, o, world)]
+    for obj in hidden:
+        term = resource.search(obj)
+        page = client.get(reverse(resource.list_page), {"q": term})
+        api_list = client.get(reverse(f"api:{resource.api}-list"), {"q": term})
+        assert page.status_code == 200 and api_list.status_code == 200
+        assert obj.pk not in _ids_in_page(page.content.decode(), resource)
+        assert obj.pk not in {row["id"] for row in api_list.json()["results"]}
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.key)
+@pytest.mark.parametrize("user_key", ROLES)
+def test_writes_are_scoped(world, client, resource, user_key):
+    """Edit pages and API PATCH: manageable rows open, all others 404 (403 without the capability);
+    a refused PATCH changes nothing and leaves no audit record."""
+    client.force_login(world.users[user_key])
+    may_manage = user_key in MANAGERS[resource.key]
+    create = client.get(reverse(resource.create_page))
+    assert create.status_code == (200 if user_key in CREATORS[resource.key] else 403)
+    for obj in resource.objects(world):
+        manageable = _visible(resource, user_key, obj, world, write=True)
+        edit = client.get(reverse(resource.edit_page, kwargs={"pk": obj.pk}))
+        if not may_manage:
+            assert edit.status_code == 403, obj
+        else:
+            assert edit.status_code == (200 if manageable else 404), obj
+        if may_manage and not manageable:
+            before = AuditEntry.objects.count()
+            snapshot = list(resource.model.objects.filter(pk=obj.pk).values())
+            url = reverse(f"api:{resource.api}-detail", kwargs={"pk": obj.pk})
+            response = client.patch(url, {"name": "改名", "display_name": "改名", "person_name": "改名"},
+                                    content_type="application/json")
+            assert response.status_code == 404, obj
+            assert list(resource.model.objects.filter(pk=obj.pk).values()) == snapshot
+            assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("user_key", ROLES)
+def test_home_counts_equal_the_oracle(world, client, user_key):
+    from .registry import site_visible
+
+    client.force_login(world.users[user_key])
+    page = client.get(reverse("reports:home")).content.decode()
+    sites = RESOURCES[4]
+    assert sites.key == "site"
+    expected = sum(1 for s in sites.objects(world) if site_visible(s, anchors(world)[user_key]))
+    match = re.search(r'data-testid="figure-场所总数">(\d+)<', page)
+    if user_key in VIEWERS["site"]:
+        assert match is not None and int(match.group(1)) == expected
+    else:
+        assert match is None
+
+
+@pytest.mark.parametrize("user_key", ROLES)
+def test_audit_log_is_auditor_only(world, client, user_key):
+    client.force_login(world.users[user_key])
+    assert client.get(reverse("core:audit_list")).status_code == (200 if user_key == "auditor" else 403)
+
+
+def test_anonymous_is_sent_to_login_everywhere(world, client):
+    for r in RESOURCES:
+        page = client.get(reverse(r.list_page))
+        assert page.status_code == 302 and page["Location"].startswith(reverse("accounts:login"))
+        assert client.get(reverse(f"api:{r.api}-list")).status_code == 401
