@@ -30,7 +30,9 @@ PASSWORD = "Test-Passw0rd-2024"
 def _square(lon: float, lat: float, size: float = 0.05) -> dict:
     return {
         "type": "Polygon",
-        "coordinates": [[[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]],
+        "coordinates": [
+            [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+        ],
     }
 
 
@@ -58,8 +60,12 @@ def password_hash() -> str:
 
 
 def make_user(username: str, role: str, region: Region, *, sectors=(), site=None, **extra) -> User:
-    user = User.objects.create(username=username, password=password_hash(), display_name=extra.pop("name", username))
-    assignment = RoleAssignment.objects.create(user=user, role=role, region=region, region_path=region.path, site=site)
+    user = User.objects.create(
+        username=username, password=password_hash(), display_name=extra.pop("name", username)
+    )
+    assignment = RoleAssignment.objects.create(
+        user=user, role=role, region=region, region_path=region.path, site=site
+    )
     if sectors:
         assignment.sectors.set(sectors)
     return user
@@ -72,27 +78,41 @@ def build_world() -> SimpleNamespace:
     w.county = make_region("360725", "崇义县", RegionKind.COUNTY, w.city)
     w.t1 = make_region("360725100", "横水镇", RegionKind.TOWNSHIP, w.county)
     w.t2 = make_region("360725101", "扬眉镇", RegionKind.TOWNSHIP, w.county)
-    w.g11 = make_region("360725100001", "横水第一网格", RegionKind.GRID, w.t1, geometry=_square(114.30, 25.68))
-    w.g12 = make_region("360725100002", "横水第二网格", RegionKind.GRID, w.t1, geometry=_square(114.35, 25.68))
-    w.g21 = make_region("360725101001", "扬眉第一网格", RegionKind.GRID, w.t2, geometry=_square(114.20, 25.60))
+    w.g11 = make_region(
+        "360725100001", "横水第一网格", RegionKind.GRID, w.t1, geometry=_square(114.30, 25.68)
+    )
+    w.g12 = make_region(
+        "360725100002", "横水第二网格", RegionKind.GRID, w.t1, geometry=_square(114.35, 25.68)
+    )
+    w.g21 = make_region(
+        "360725101001", "扬眉第一网格", RegionKind.GRID, w.t2, geometry=_square(114.20, 25.60)
+    )
     w.county_b = make_region("360726", "安远县", RegionKind.COUNTY, w.city)
     w.t3 = make_region("360726100", "欣山镇", RegionKind.TOWNSHIP, w.county_b)
     w.g31 = make_region("360726100001", "欣山第一网格", RegionKind.GRID, w.t3)
 
     def sector(region, code, name):
-        return Sector.objects.create(region=region, region_path=region.path, code=code, name=name,
-                                     committee_name=f"{region.name}{name}安全生产委员会")
+        return Sector.objects.create(
+            region=region,
+            region_path=region.path,
+            code=code,
+            name=name,
+            committee_name=f"{region.name}{name}安全生产委员会",
+        )
 
     w.mining = sector(w.county, "mining", "矿山")
     w.fire = sector(w.county, "fire", "消防")
     w.mining_b = sector(w.county_b, "mining", "矿山")
 
     def org(name, kind, region, sector=None, parent=None):
-        return Organisation.objects.create(name=name, kind=kind, region=region, region_path=region.path,
-                                           sector=sector, parent=parent)
+        return Organisation.objects.create(
+            name=name, kind=kind, region=region, region_path=region.path, sector=sector, parent=parent
+        )
 
     w.org_office = org("崇义县安委办", OrganisationKind.COUNTY_OFFICE, w.county)
-    w.org_mining_committee = org("崇义县矿山安全生产委员会", OrganisationKind.SECTOR_COMMITTEE, w.county, w.mining)
+    w.org_mining_committee = org(
+        "崇义县矿山安全生产委员会", OrganisationKind.SECTOR_COMMITTEE, w.county, w.mining
+    )
     w.org_fire_committee = org("崇义县消防安全委员会", OrganisationKind.SECTOR_COMMITTEE, w.county, w.fire)
     w.org_t1 = org("横水镇人民政府", OrganisationKind.TOWNSHIP_GOVERNMENT, w.t1)
     w.org_t2 = org("扬眉镇人民政府", OrganisationKind.TOWNSHIP_GOVERNMENT, w.t2)
@@ -100,8 +120,14 @@ def build_world() -> SimpleNamespace:
     w.org_b = org("安远县安委办", OrganisationKind.COUNTY_OFFICE, w.county_b)
 
     def duty(grid, role, person):
-        return GridDuty.objects.create(grid=grid, region_path=grid.path, role=role, person_name=person,
-                                       duties=["隐患排查上报"], inspection_interval_days=90)
+        return GridDuty.objects.create(
+            grid=grid,
+            region_path=grid.path,
+            role=role,
+            person_name=person,
+            duties=["隐患排查上报"],
+            inspection_interval_days=90,
+        )
 
     w.duty11 = duty(w.g11, GridDutyRole.GRID_WORKER, "张三")
     w.duty12 = duty(w.g12, GridDutyRole.GRID_WORKER, "李四")
@@ -111,9 +137,17 @@ def build_world() -> SimpleNamespace:
     serial = iter(range(1, 1000))
 
     def site(name, grid, sector, **extra):
-        return Site.objects.create(name=name, category="enterprise", kind="mine", credit_code=credit_code(next(serial)),
-                                   sector=sector, grid=grid, region_path=grid.path, address=f"{grid.name}某路1号",
-                                   **extra)
+        return Site.objects.create(
+            name=name,
+            category="enterprise",
+            kind="mine",
+            credit_code=credit_code(next(serial)),
+            sector=sector,
+            grid=grid,
+            region_path=grid.path,
+            address=f"{grid.name}某路1号",
+            **extra,
+        )
 
     w.site11_mine = site("横水钨矿", w.g11, w.mining, is_key=True)
     w.site11_mall = site("横水商场", w.g11, w.fire)

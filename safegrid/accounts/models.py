@@ -28,7 +28,9 @@ class UserQuerySet(ScopedQuerySet):
         inside = RoleAssignment.objects.filter(user=OuterRef("pk"), region_path__startswith=grant.path)
         if not write:
             return own | Q(Exists(inside))
-        outside = RoleAssignment.objects.filter(user=OuterRef("pk")).exclude(region_path__startswith=grant.path)
+        outside = RoleAssignment.objects.filter(user=OuterRef("pk")).exclude(
+            region_path__startswith=grant.path
+        )
         return Q(Exists(inside)) & ~Q(Exists(outside))
 
 

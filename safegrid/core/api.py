@@ -16,6 +16,9 @@ class HasCapability(BasePermission):
     """
 
     def has_permission(self, request, view) -> bool:
+        action_map = getattr(view, "action_map", None)
+        if action_map is not None and request.method.lower() not in action_map:
+            return True  # no handler for this method: let the view answer 405
         capability = view.capability_for_action()
         if capability is None:
             return False  # deny by default: an action without a declared capability is refused
@@ -26,21 +29,19 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """Read side of a scoped resource; write actions call services.
 
     Subclasses set `capabilities` ({action: capability}), `list_selector(actor=, capability=)`,
-    `output_serializer_class` and, for writes, `input_serializer_class` and `perform_service_*`.
+    `output_serializer_class` and, for writes, `get_serializer_class` (input per action) and
+    `perform_service_*`.
     """
 
     permission_classes = [HasCapability]
     capabilities: dict[str, str] = {}
     http_method_names = ["get", "post", "patch", "head", "options"]
-    input_serializer_class = None
     output_serializer_class = None
 
     def capability_for_action(self) -> str | None:
         return self.capabilities.get(self.action or "")
 
-    def get_serializer_class(self):
-        if self.action in {"create", "partial_update"} and self.input_serializer_class is not None:
-            return self.input_serializer_class
+    def get_serializer_class(self):  # subclasses return their input serializers for writes
         return self.output_serializer_class
 
     def get_queryset(self):
@@ -56,7 +57,7 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 class ServiceCreateMixin:
     def create(self, request, *args, **kwargs):
-        serializer = self.input_serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         instance = self.perform_service_create(actor=request.user, data=serializer.validated_data)
         return self.output(instance, status.HTTP_201_CREATED)
@@ -65,9 +66,7 @@ class ServiceCreateMixin:
 class ServiceUpdateMixin:
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
-        serializer = self.input_serializer_class(
-            instance, data=request.data, partial=True, context=self.get_serializer_context()
-        )
+        serializer = self.get_serializer(instance, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         instance = self.perform_service_update(
             actor=request.user, instance=instance, data=serializer.validated_data

@@ -96,7 +96,9 @@ class ScopedQuerySet(models.QuerySet):
     def scope_q(self, grant: Grant, actor, *, write: bool = False) -> Q | None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def visible_to(self, actor, capability: str | None = None, *, write: bool | None = None) -> ScopedQuerySet:
+    def visible_to(
+        self, actor, capability: str | None = None, *, write: bool | None = None
+    ) -> ScopedQuerySet:
         """Rows the actor may see or, with a write capability, act on.
 
         Capabilities named `<app>.view_<model>` read; every other capability writes. Writes never reach

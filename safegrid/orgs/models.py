@@ -125,8 +125,16 @@ class Sector(TimeStampedModel):
         verbose_name_plural = _("行业领域")
         ordering = ["region_path", "sort_order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "code"], name="sector_unique_code_per_region"),
-            models.UniqueConstraint(fields=["region", "name"], name="sector_unique_name_per_region"),
+            models.UniqueConstraint(
+                fields=["region", "code"],
+                name="sector_unique_code_per_region",
+                violation_error_message=_("本区划已有相同代码的行业领域。"),
+            ),
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="sector_unique_name_per_region",
+                violation_error_message=_("本区划已有同名的行业领域。"),
+            ),
         ]
         indexes = [
             models.Index(
@@ -189,7 +197,11 @@ class Organisation(TimeStampedModel):
         verbose_name_plural = _("组织机构")
         ordering = ["region_path", "kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="organisation_unique_name_per_region"),
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="organisation_unique_name_per_region",
+                violation_error_message=_("本区划已有同名的组织机构。"),
+            ),
         ]
         indexes = [
             models.Index(
@@ -233,7 +245,13 @@ class GridDuty(TimeStampedModel):
         verbose_name = _("网格职责")
         verbose_name_plural = _("网格职责")
         ordering = ["region_path", "role"]
-        constraints = [models.UniqueConstraint(fields=["grid", "role"], name="grid_duty_unique_role")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid", "role"],
+                name="grid_duty_unique_role",
+                violation_error_message=_("该网格已设置此岗位的职责。"),
+            )
+        ]
         indexes = [
             models.Index(
                 fields=["region_path"], name="gridduty_path_prefix_idx", opclasses=["varchar_pattern_ops"]

@@ -110,7 +110,8 @@ class SiteCreateInput(_SiteFields):
 
 class SiteUpdateInput(_SiteFields):
     sector = ScopedPrimaryKeyRelatedField(
-        model=Sector, scoped=lambda actor: org_selectors.sector_choices(actor=actor, capability=Cap.CHANGE_SITE)
+        model=Sector,
+        scoped=lambda actor: org_selectors.sector_choices(actor=actor, capability=Cap.CHANGE_SITE),
     )
     grid = ScopedPrimaryKeyRelatedField(
         model=Region, scoped=lambda actor: org_selectors.grid_choices(actor=actor, capability=Cap.CHANGE_SITE)

@@ -16,8 +16,17 @@ from safegrid.orgs.models import GridDuty, Organisation, Region, Sector
 from safegrid.sites.models import Site
 
 # Who may read / write what (the policy, written down independently of roles.py).
-BUSINESS = {"leader", "office", "sector_mining", "township1", "township2", "grid11", "enterprise11", "expert",
-            "office_b"}
+BUSINESS = {
+    "leader",
+    "office",
+    "sector_mining",
+    "township1",
+    "township2",
+    "grid11",
+    "enterprise11",
+    "expert",
+    "office_b",
+}
 VIEWERS = {
     "region": BUSINESS | {"sysadmin", "secadmin"},
     "sector": BUSINESS | {"sysadmin", "secadmin"},
@@ -75,8 +84,9 @@ def anchors(w: SimpleNamespace) -> dict[str, Anchor]:
     }
 
 
-def _reference_visible(region: Region, sector: Sector | None, a: Anchor, *, sector_nullable: bool,
-                       write: bool = False) -> bool:
+def _reference_visible(
+    region: Region, sector: Sector | None, a: Anchor, *, sector_nullable: bool, write: bool = False
+) -> bool:
     """Reference rows: in the anchor's subtree, or (reading only) above it."""
     if a.site is not None:
         ok_region = region in ancestors_or_self(a.site.grid) if not write else region == a.site.grid
@@ -143,21 +153,74 @@ class Resource:
 
 
 RESOURCES = [
-    Resource("region", Region, lambda w: list(Region.objects.all()), region_visible,
-             "orgs:region_list", "orgs:region_detail", "orgs:region_edit", "orgs:region_create", "region"),
-    Resource("sector", Sector, lambda w: list(Sector.objects.all()), sector_visible,
-             "orgs:sector_list", "orgs:sector_detail", "orgs:sector_edit", "orgs:sector_create", "sector"),
-    Resource("organisation", Organisation, lambda w: list(Organisation.objects.all()), organisation_visible,
-             "orgs:organisation_list", "orgs:organisation_detail", "orgs:organisation_edit",
-             "orgs:organisation_create", "organisation"),
-    Resource("gridduty", GridDuty, lambda w: list(GridDuty.objects.all()), gridduty_visible,
-             "orgs:gridduty_list", "orgs:gridduty_detail", "orgs:gridduty_edit", "orgs:gridduty_create",
-             "gridduty", search=lambda obj: obj.person_name),
-    Resource("site", Site, lambda w: list(Site.objects.all()), site_visible,
-             "sites:site_list", "sites:site_detail", "sites:site_edit", "sites:site_create", "site"),
-    Resource("user", User, lambda w: list(User.objects.prefetch_related("role_assignments__region")),
-             user_visible, "accounts:user_list", "accounts:user_detail", "accounts:user_edit",
-             "accounts:user_create", "user", search=lambda obj: obj.username),
+    Resource(
+        "region",
+        Region,
+        lambda w: list(Region.objects.all()),
+        region_visible,
+        "orgs:region_list",
+        "orgs:region_detail",
+        "orgs:region_edit",
+        "orgs:region_create",
+        "region",
+    ),
+    Resource(
+        "sector",
+        Sector,
+        lambda w: list(Sector.objects.all()),
+        sector_visible,
+        "orgs:sector_list",
+        "orgs:sector_detail",
+        "orgs:sector_edit",
+        "orgs:sector_create",
+        "sector",
+    ),
+    Resource(
+        "organisation",
+        Organisation,
+        lambda w: list(Organisation.objects.all()),
+        organisation_visible,
+        "orgs:organisation_list",
+        "orgs:organisation_detail",
+        "orgs:organisation_edit",
+        "orgs:organisation_create",
+        "organisation",
+    ),
+    Resource(
+        "gridduty",
+        GridDuty,
+        lambda w: list(GridDuty.objects.all()),
+        gridduty_visible,
+        "orgs:gridduty_list",
+        "orgs:gridduty_detail",
+        "orgs:gridduty_edit",
+        "orgs:gridduty_create",
+        "gridduty",
+        search=lambda obj: obj.person_name,
+    ),
+    Resource(
+        "site",
+        Site,
+        lambda w: list(Site.objects.all()),
+        site_visible,
+        "sites:site_list",
+        "sites:site_detail",
+        "sites:site_edit",
+        "sites:site_create",
+        "site",
+    ),
+    Resource(
+        "user",
+        User,
+        lambda w: list(User.objects.prefetch_related("role_assignments__region")),
+        user_visible,
+        "accounts:user_list",
+        "accounts:user_detail",
+        "accounts:user_edit",
+        "accounts:user_create",
+        "user",
+        search=lambda obj: obj.username,
+    ),
 ]
 
 # Routes that are not scoped resources, each with the reason it needs no scope oracle.

@@ -14,8 +14,20 @@ from safegrid.core.models import AuditEntry
 
 from .registry import CREATORS, MANAGERS, NON_RESOURCE_ROUTES, RESOURCES, VIEWERS, anchors
 
-ROLES = ["leader", "office", "sector_mining", "township1", "township2", "grid11", "enterprise11", "expert",
-         "sysadmin", "secadmin", "auditor", "office_b"]
+ROLES = [
+    "leader",
+    "office",
+    "sector_mining",
+    "township1",
+    "township2",
+    "grid11",
+    "enterprise11",
+    "expert",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+    "office_b",
+]
 
 
 def _visible(resource, user_key, obj, world, *, write=False):
@@ -44,8 +56,14 @@ def test_every_route_is_registered():
     """A new page or endpoint must be added to the registry (or to the list of non-resource routes)."""
     registered = set(NON_RESOURCE_ROUTES)
     for r in RESOURCES:
-        registered |= {r.list_page, r.detail_page, r.edit_page, r.create_page,
-                       f"api:{r.api}-list", f"api:{r.api}-detail"}
+        registered |= {
+            r.list_page,
+            r.detail_page,
+            r.edit_page,
+            r.create_page,
+            f"api:{r.api}-list",
+            f"api:{r.api}-detail",
+        }
     names = {n for n in _route_names() if not n.startswith("admin:")}
     assert sorted(names - registered) == []
     assert sorted({basename for _, _, basename in router.registry} - {r.api for r in RESOURCES}) == []
@@ -80,7 +98,9 @@ def test_reads_are_scoped(world, client, resource, user_key):
     for obj in objects:
         want = 200 if obj.pk in expected else 404
         assert client.get(reverse(resource.detail_page, kwargs={"pk": obj.pk})).status_code == want, obj
-        assert client.get(reverse(f"api:{resource.api}-detail", kwargs={"pk": obj.pk})).status_code == want, obj
+        assert client.get(reverse(f"api:{resource.api}-detail", kwargs={"pk": obj.pk})).status_code == want, (
+            obj
+        )
 
 
 @pytest.mark.parametrize(
@@ -120,8 +140,11 @@ def test_writes_are_scoped(world, client, resource, user_key):
             before = AuditEntry.objects.count()
             snapshot = list(resource.model.objects.filter(pk=obj.pk).values())
             url = reverse(f"api:{resource.api}-detail", kwargs={"pk": obj.pk})
-            response = client.patch(url, {"name": "改名", "display_name": "改名", "person_name": "改名"},
-                                    content_type="application/json")
+            response = client.patch(
+                url,
+                {"name": "改名", "display_name": "改名", "person_name": "改名"},
+                content_type="application/json",
+            )
             assert response.status_code == 404, obj
             assert list(resource.model.objects.filter(pk=obj.pk).values()) == snapshot
             assert AuditEntry.objects.count() == before

@@ -40,7 +40,9 @@ def test_generated_valid_codes_are_accepted(code):
 @given(codes, st.integers(min_value=0, max_value=17), st.sampled_from(REPLACEMENTS))
 def test_every_single_character_change_is_rejected(code, position, replacement):
     if replacement == code[position]:
-        replacement = CHARSET[(CHARSET.index(code[position]) + 1) % len(CHARSET)] if code[position] in CHARSET else "0"
+        replacement = (
+            CHARSET[(CHARSET.index(code[position]) + 1) % len(CHARSET)] if code[position] in CHARSET else "0"
+        )
     changed = code[:position] + replacement + code[position + 1 :]
     assert changed != code
     assert is_valid_credit_code(changed) is False

@@ -1,0 +1,462 @@
+"""Every write through the pages or the API leaves exactly one audit record, naming the actor and
+the action; a refused or invalid write leaves none and changes no row."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from conftest import PASSWORD, credit_code
+from safegrid.accounts.models import RoleAssignment, User
+from safegrid.core.models import AuditEntry
+from safegrid.orgs.models import GridDuty, Organisation, Region, Sector
+from safegrid.sites.models import Site
+
+
+@dataclass
+class Write:
+    name: str
+    user: str
+    kind: str  # "page" (form POST) or "api" (JSON)
+    url: Any  # callable(world) -> str
+    good: Any  # callable(world) -> dict
+    bad: Any  # callable(world) -> dict (invalid or out of scope)
+    action: str
+    model: type
+    method: str = "post"
+
+
+def site_form(w, **over):
+    data = {
+        "name": "新登记钨矿",
+        "category": "enterprise",
+        "kind": "mine",
+        "credit_code": credit_code(900),
+        "sector": w.mining.pk,
+        "grid": w.g12.pk,
+        "address": "横水镇新溪村",
+        "longitude": "",
+        "latitude": "",
+        "size": "small",
+        "employees": "12",
+        "legal_representative": "",
+        "safety_contact": "",
+        "contact_phone": "",
+        "business_status": "operating",
+    }
+    data.update(over)
+    return data
+
+
+def site_json(w, **over):
+    data = {
+        "name": "新登记钨矿",
+        "category": "enterprise",
+        "kind": "mine",
+        "credit_code": credit_code(901),
+        "sector": w.mining.pk,
+        "grid": w.g12.pk,
+        "address": "横水镇新溪村",
+        "employees": 12,
+    }
+    data.update(over)
+    return data
+
+
+WRITES = [
+    # ---- pages ----
+    Write(
+        "region create page",
+        "sysadmin",
+        "page",
+        lambda w: reverse("orgs:region_create"),
+        lambda w: {
+            "parent": w.t1.pk,
+            "kind": 5,
+            "code": "360725100009",
+            "name": "横水第九网格",
+            "sort_order": 0,
+        },
+        lambda w: {"parent": w.t1.pk, "kind": 5, "code": "360725101009", "name": "错码网格", "sort_order": 0},
+        "region.create",
+        Region,
+    ),
+    Write(
+        "region edit page",
+        "sysadmin",
+        "page",
+        lambda w: reverse("orgs:region_edit", args=[w.g11.pk]),
+        lambda w: {"name": "横水一网格", "sort_order": 1},
+        lambda w: {"name": "", "sort_order": 1},
+        "region.update",
+        Region,
+    ),
+    Write(
+        "sector create page",
+        "sysadmin",
+        "page",
+        lambda w: reverse("orgs:sector_create"),
+        lambda w: {
+            "region": w.county.pk,
+            "code": "gas",
+            "name": "城镇燃气",
+            "meetings_per_year": 4,
+            "sort_order": 0,
+        },
+        lambda w: {
+            "region": w.county.pk,
+            "code": "mining",
+            "name": "矿山",
+            "meetings_per_year": 4,
+            "sort_order": 0,
+        },
+        "sector.create",
+        Sector,
+    ),
+    Write(
+        "sector edit page",
+        "sysadmin",
+        "page",
+        lambda w: reverse("orgs:sector_edit", args=[w.fire.pk]),
+        lambda w: {"name": "消防安全", "meetings_per_year": 6, "sort_order": 0},
+        lambda w: {"name": "消防安全", "meetings_per_year": -1, "sort_order": 0},
+        "sector.update",
+        Sector,
+    ),
+    Write(
+        "organisation create page",
+        "office",
+        "page",
+        lambda w: reverse("orgs:organisation_create"),
+        lambda w: {"name": "县应急管理局", "kind": "department", "region": w.county.pk, "is_active": "on"},
+        lambda w: {"name": "县应急管理局", "kind": "department", "region": w.county_b.pk, "is_active": "on"},
+        "organisation.create",
+        Organisation,
+    ),
+    Write(
+        "organisation edit page",
+        "office",
+        "page",
+        lambda w: reverse("orgs:organisation_edit", args=[w.org_t1.pk]),
+        lambda w: {"name": "横水镇政府", "kind": "township_government", "is_active": "on"},
+        lambda w: {"name": "横水镇政府", "kind": "no_such_kind", "is_active": "on"},
+        "organisation.update",
+        Organisation,
+    ),
+    Write(
+        "grid duty create page",
+        "township1",
+        "page",
+        lambda w: reverse("orgs:gridduty_create"),
+        lambda w: {
+            "grid": w.g12.pk,
+            "role": "grid_chief",
+            "person_name": "陈七",
+            "duties": "组织检查\n督促整改",
+            "inspection_interval_days": 30,
+        },
+        lambda w: {
+            "grid": w.g21.pk,
+            "role": "grid_chief",
+            "person_name": "陈七",
+            "duties": "组织检查",
+            "inspection_interval_days": 30,
+        },
+        "gridduty.create",
+        GridDuty,
+    ),
+    Write(
+        "grid duty edit page",
+        "township1",
+        "page",
+        lambda w: reverse("orgs:gridduty_edit", args=[w.duty11.pk]),
+        lambda w: {"person_name": "张三丰", "duties": "隐患排查上报", "inspection_interval_days": 60},
+        lambda w: {"person_name": "张三丰", "duties": "", "inspection_interval_days": 60},
+        "gridduty.update",
+        GridDuty,
+    ),
+    Write(
+        "site create page",
+        "township1",
+        "page",
+        lambda w: reverse("sites:site_create"),
+        lambda w: site_form(w),
+        lambda w: site_form(w, credit_code="91360725000000000X"),
+        "site.create",
+        Site,
+    ),
+    Write(
+        "site edit page",
+        "township1",
+        "page",
+        lambda w: reverse("sites:site_edit", args=[w.site12_mine.pk]),
+        lambda w: site_form(w, credit_code=w.site12_mine.credit_code, name="新溪钨矿（改）"),
+        lambda w: site_form(w, credit_code=w.site12_mine.credit_code, grid=w.g21.pk),
+        "site.update",
+        Site,
+    ),
+    Write(
+        "user create page",
+        "secadmin",
+        "page",
+        lambda w: reverse("accounts:user_create"),
+        lambda w: {
+            "username": "newgrid",
+            "display_name": "新网格员",
+            "password1": "Xy7-long-passphrase",
+            "password2": "Xy7-long-passphrase",
+            "role": "grid_worker",
+            "region": w.g12.pk,
+        },
+        lambda w: {
+            "username": "newgrid",
+            "display_name": "新网格员",
+            "password1": "short",
+            "password2": "short",
+            "role": "grid_worker",
+            "region": w.g12.pk,
+        },
+        "user.create",
+        User,
+    ),
+    Write(
+        "user edit page",
+        "secadmin",
+        "page",
+        lambda w: reverse("accounts:user_edit", args=[w.users["grid11"].pk]),
+        lambda w: {"display_name": "网格员甲", "is_active": "on"},
+        lambda w: {"display_name": "网格员甲", "email": "not-an-email", "is_active": "on"},
+        "user.update",
+        User,
+    ),
+    Write(
+        "role assign page",
+        "secadmin",
+        "page",
+        lambda w: reverse("accounts:role_assign", args=[w.users["grid11"].pk]),
+        lambda w: {"role": "grid_worker", "region": w.g12.pk},
+        lambda w: {"role": "audit_admin", "region": w.county.pk},
+        "role.assign",
+        RoleAssignment,
+    ),
+    # ---- API ----
+    Write(
+        "region create api",
+        "sysadmin",
+        "api",
+        lambda w: reverse("api:region-list"),
+        lambda w: {"parent": w.t1.pk, "kind": 5, "code": "360725100009", "name": "横水第九网格"},
+        lambda w: {"parent": w.t3.pk, "kind": 5, "code": "360726100009", "name": "越权网格"},
+        "region.create",
+        Region,
+    ),
+    Write(
+        "region patch api",
+        "sysadmin",
+        "api",
+        lambda w: reverse("api:region-detail", args=[w.g11.pk]),
+        lambda w: {"name": "横水一网格"},
+        lambda w: {"geometry": {"type": "Point", "coordinates": [1, 2]}},
+        "region.update",
+        Region,
+        "patch",
+    ),
+    Write(
+        "sector create api",
+        "sysadmin",
+        "api",
+        lambda w: reverse("api:sector-list"),
+        lambda w: {"region": w.county.pk, "code": "gas", "name": "城镇燃气"},
+        lambda w: {"region": w.county.pk, "code": "燃气", "name": "城镇燃气"},
+        "sector.create",
+        Sector,
+    ),
+    Write(
+        "sector patch api",
+        "sysadmin",
+        "api",
+        lambda w: reverse("api:sector-detail", args=[w.fire.pk]),
+        lambda w: {"meetings_per_year": 12},
+        lambda w: {"meetings_per_year": "很多"},
+        "sector.update",
+        Sector,
+        "patch",
+    ),
+    Write(
+        "organisation create api",
+        "office",
+        "api",
+        lambda w: reverse("api:organisation-list"),
+        lambda w: {"name": "县应急管理局", "kind": "department", "region": w.county.pk},
+        lambda w: {"name": "x" * 101, "kind": "department", "region": w.county.pk},
+        "organisation.create",
+        Organisation,
+    ),
+    Write(
+        "organisation patch api",
+        "office",
+        "api",
+        lambda w: reverse("api:organisation-detail", args=[w.org_t1.pk]),
+        lambda w: {"contact_name": "刘主任"},
+        lambda w: {"parent": w.org_t1.pk},
+        "organisation.update",
+        Organisation,
+        "patch",
+    ),
+    Write(
+        "grid duty create api",
+        "township1",
+        "api",
+        lambda w: reverse("api:gridduty-list"),
+        lambda w: {"grid": w.g12.pk, "role": "grid_chief", "duties": ["组织检查"]},
+        lambda w: {"grid": w.g12.pk, "role": "grid_chief", "duties": "组织检查"},
+        "gridduty.create",
+        GridDuty,
+    ),
+    Write(
+        "grid duty patch api",
+        "township1",
+        "api",
+        lambda w: reverse("api:gridduty-detail", args=[w.duty11.pk]),
+        lambda w: {"duties": ["隐患排查上报", "安全宣传"]},
+        lambda w: {"duties": []},
+        "gridduty.update",
+        GridDuty,
+        "patch",
+    ),
+    Write(
+        "site create api",
+        "township1",
+        "api",
+        lambda w: reverse("api:site-list"),
+        lambda w: site_json(w),
+        lambda w: site_json(w, grid=w.g21.pk),
+        "site.create",
+        Site,
+    ),
+    Write(
+        "site patch api",
+        "enterprise11",
+        "api",
+        lambda w: reverse("api:site-detail", args=[w.site11_mine.pk]),
+        lambda w: {"contact_phone": "13800000000"},
+        lambda w: {"sector": w.fire.pk},
+        "site.update",
+        Site,
+        "patch",
+    ),
+    Write(
+        "user create api",
+        "secadmin",
+        "api",
+        lambda w: reverse("api:user-list"),
+        lambda w: {
+            "username": "newgrid",
+            "display_name": "新网格员",
+            "password": "Xy7-long-passphrase",
+            "role": "sector_officer",
+            "region": w.county.pk,
+            "sectors": [w.fire.pk],
+        },
+        lambda w: {
+            "username": "newgrid",
+            "display_name": "新网格员",
+            "password": "Xy7-long-passphrase",
+            "role": "sector_officer",
+            "region": w.county.pk,
+            "sectors": [],
+        },
+        "user.create",
+        User,
+    ),
+    Write(
+        "user patch api",
+        "secadmin",
+        "api",
+        lambda w: reverse("api:user-detail", args=[w.users["grid11"].pk]),
+        lambda w: {"is_active": False},
+        lambda w: {"is_active": "也许"},
+        "user.update",
+        User,
+        "patch",
+    ),
+]
+
+
+def _rows(model):
+    return sorted(json.dumps(r, default=str, sort_keys=True) for r in model.objects.values())
+
+
+def _send(client, write: Write, payload: dict):
+    url = write.url_resolved
+    if write.kind == "page":
+        return client.post(url, payload)
+    return getattr(client, write.method)(url, payload, content_type="application/json")
+
+
+@pytest.mark.parametrize("write", WRITES, ids=lambda w: w.name)
+def test_good_write_leaves_exactly_one_audit_record(world, client, write):
+    user = world.users[write.user]
+    client.force_login(user)
+    write.url_resolved = write.url(world)
+    before = AuditEntry.objects.count()
+    response = _send(client, write, write.good(world))
+    assert response.status_code in {200, 201, 302}, response.content.decode()[:2000]
+    entries = list(AuditEntry.objects.order_by("id")[before:])
+    assert [(e.action, e.actor_id, e.actor_username) for e in entries] == [
+        (write.action, user.pk, user.username)
+    ]
+    assert entries[0].request_id != ""
+    assert entries[0].ip == "127.0.0.1"
+
+
+@pytest.mark.parametrize("write", WRITES, ids=lambda w: w.name)
+def test_bad_write_is_refused_in_chinese_and_changes_nothing(world, client, write):
+    client.force_login(world.users[write.user])
+    write.url_resolved = write.url(world)
+    before_audit = AuditEntry.objects.count()
+    before_rows = _rows(write.model)
+    response = _send(client, write, write.bad(world))
+    assert response.status_code in {400, 404}, response.content.decode()[:2000]
+    assert AuditEntry.objects.count() == before_audit
+    assert _rows(write.model) == before_rows
+    body = response.content.decode()
+    if response.status_code == 400:
+        # The message is Chinese: at least one CJK character in the error text.
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in body)
+
+
+def test_token_login_and_revoke_are_audited(world, client):
+    before = AuditEntry.objects.count()
+    response = client.post(
+        reverse("api:token_login"),
+        {"username": "GRID11", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    me = client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {token}")
+    assert me.json()["username"] == "grid11"
+    revoke = client.post(reverse("api:token_logout"), HTTP_AUTHORIZATION=f"Token {token}")
+    assert revoke.status_code == 204
+    assert client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+    actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True)[before:])
+    assert actions == ["auth.token_issue", "auth.token_revoke"]
+
+
+def test_wrong_password_gives_no_token_and_no_audit(world, client):
+    before = AuditEntry.objects.count()
+    response = client.post(
+        reverse("api:token_login"),
+        {"username": "grid11", "password": "wrong-password-1"},
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"code": "invalid_credentials", "detail": "用户名或密码错误。"},
+    )
+    assert AuditEntry.objects.count() == before
