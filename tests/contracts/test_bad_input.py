@@ -64,7 +64,7 @@ def test_site_api_wrong_types_unknown_ids_and_oversized_strings(world, client):
         "sector": ("abc", "类型错误。期望为主键，获得的类型为 str。"),
         "name": ("矿" * 101, "请确保这个字段不能超过 100 个字符。"),
         "latitude": (95, "请确保该值小于或者等于 90。"),
-        "kind": ("volcano", "“volcano”不是合法选项。"),
+        "kind": ("volcano", "“volcano” 不是合法选项。"),
     }
     for field, (value, message) in cases.items():
         response = client.post(
