@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
@@ -19,7 +20,11 @@ class SafeGridAdminSite(admin.AdminSite):
         return bool(user.is_active and user.is_authenticated and user.has_capability(USE_ADMIN))
 
     def login(self, request, extra_context=None):
-        return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+        # One login page for the whole system; a signed-in user without the capability gets 403
+        # (redirecting them to the login page would loop back here).
+        if request.user.is_authenticated:
+            raise PermissionDenied("您没有执行该操作的权限。")
+        return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.GET.get('next', '/admin/')}")
 
 
 class SafeGridAdminConfig(AdminConfig):

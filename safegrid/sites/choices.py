@@ -20,6 +20,7 @@ class SiteKind(models.TextChoices):
     FACTORY = "factory", _("工贸企业")
     CONSTRUCTION = "construction", _("建设工程项目")
     TRANSPORT = "transport", _("道路运输企业")
+    FERRY = "ferry", _("渡口码头及船舶")
     SCHOOL = "school", _("学校")
     HOSPITAL = "hospital", _("医院")
     MALL = "mall", _("商场超市")
