@@ -604,7 +604,7 @@ def _decimal(value: float) -> Decimal:
 class _Builder:
     def __init__(self, *, seed: int) -> None:
         self.seed = seed
-        self.rng = random.Random(seed)  # noqa: S311 - deterministic demo data, not a secret
+        self.rng = random.Random(seed)
         self.names = _Names(self.rng)
         self.codes = township_codes()
         self.orgs: dict[str, Organisation] = {}

@@ -15,8 +15,8 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db.models import Count
 from django.db import transaction
+from django.db.models import Count
 from django.test import override_settings
 from shapely.geometry import Point, shape
 from shapely.ops import unary_union
