@@ -1,0 +1,54 @@
+"""List pages and API lists run a fixed number of queries, however many rows they show (no N+1)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import credit_code, make_user
+from safegrid.accounts.roles import Role
+from safegrid.orgs.choices import GridDutyRole, OrganisationKind
+from safegrid.orgs.models import GridDuty, Organisation
+from safegrid.sites.models import Site
+
+from .registry import RESOURCES
+
+# Queries a list may use at most (session, user, grants, count, page, prefetches, filter choices).
+BUDGET = 16
+
+
+def _grow(world, n: int) -> None:
+    """Add `n` more rows of every resource inside county A."""
+    for i in range(n):
+        Site.objects.create(name=f"加测场所{i}", category="enterprise", kind="factory", credit_code=credit_code(700 + i),
+                            sector=world.fire, grid=world.g12, region_path=world.g12.path, address="x")
+        org = Organisation.objects.create(name=f"加测单位{i}", kind=OrganisationKind.DEPARTMENT, region=world.county,
+                                          region_path=world.county.path, sector=world.fire)
+        user = make_user(f"extra{i}", Role.SECTOR_OFFICER, world.county, sectors=[world.fire, world.mining])
+        user.organisation = org
+        user.save(update_fields=["organisation"])
+    for role in (GridDutyRole.GRID_CHIEF, GridDutyRole.GRID_INSTRUCTOR):
+        GridDuty.objects.create(grid=world.g12, region_path=world.g12.path, role=role, duties=["x"])
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, {"page_size": 200})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.key)
+@pytest.mark.parametrize("kind", ["page", "api"])
+def test_list_query_count_does_not_grow_with_rows(world, client, resource, kind):
+    user = world.users["secadmin" if resource.key == "user" else "office"]
+    client.force_login(user)
+    url = reverse(resource.list_page) if kind == "page" else reverse(f"api:{resource.api}-list")
+    _count(client, url)  # warm caches (content types, sessions)
+    before = _count(client, url)
+    _grow(world, 6)
+    after = _count(client, url)
+    assert after == before
+    assert after <= BUDGET
