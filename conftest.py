@@ -18,6 +18,8 @@ from django.core.cache import cache
 
 from safegrid.accounts.models import RoleAssignment, User
 from safegrid.accounts.roles import Role
+from safegrid.hazards.models import Hazard
+from safegrid.inspections.models import Inspection
 from safegrid.orgs.choices import GridDutyRole, OrganisationKind, RegionKind
 from safegrid.orgs.models import GridDuty, Organisation, Region, Sector
 from safegrid.orgs.services import region_build_path
@@ -68,6 +70,13 @@ def make_user(username: str, role: str, region: Region, *, sectors=(), site=None
     )
     if sectors:
         assignment.sectors.set(sectors)
+    return user
+
+
+def _system_user() -> User:
+    user, _created = User.objects.get_or_create(
+        username="recorder", defaults={"display_name": "录入员", "is_active": False}
+    )
     return user
 
 
@@ -156,6 +165,37 @@ def build_world() -> SimpleNamespace:
     w.site21_hotel = site("扬眉宾馆", w.g21, w.fire)
     w.site31_mine = site("欣山钨矿", w.g31, w.mining_b)
 
+    w.hazards = {}
+    w.inspections = {}
+    for key, s in (
+        ("g11", w.site11_mine),
+        ("g12", w.site12_mine),
+        ("g21", w.site21_hotel),
+        ("g31", w.site31_mine),
+    ):
+        w.inspections[key] = Inspection.objects.create(
+            site=s,
+            region_path=s.region_path,
+            sector_id=s.sector_id,
+            kind="daily_patrol",
+            inspected_on="2026-01-05",
+            inspectors="检查组",
+            result="hazards_found",
+            recorded_by=_system_user(),
+        )
+        w.hazards[key] = Hazard.objects.create(
+            number=f"YH-{key}",
+            site=s,
+            region_path=s.region_path,
+            sector_id=s.sector_id,
+            inspection=w.inspections[key],
+            source="patrol",
+            category="thing",
+            grade="general",
+            description=f"{s.name}配电箱未接地",
+            reported_by=_system_user(),
+        )
+
     w.users = {
         "leader": make_user("leader", Role.COUNTY_LEADER, w.county),
         "office": make_user("office", Role.COUNTY_OFFICE, w.county),
@@ -176,6 +216,16 @@ def build_world() -> SimpleNamespace:
 @pytest.fixture
 def world(db) -> SimpleNamespace:
     return build_world()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """One fast hasher for the whole session (PBKDF2 costs ~0.5 s a hash); the hash cached by
+    `password_hash()` and every login in the tests use the same one."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

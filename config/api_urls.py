@@ -2,6 +2,9 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from safegrid.accounts.api import MeView, TokenLoginView, TokenLogoutView, UserViewSet
+from safegrid.attachments.api import AttachmentViewSet
+from safegrid.hazards.api import HazardViewSet
+from safegrid.inspections.api import InspectionViewSet
 from safegrid.orgs.api import GridDutyViewSet, OrganisationViewSet, RegionViewSet, SectorViewSet
 from safegrid.sites.api import SiteViewSet
 
@@ -13,6 +16,9 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("grid-duties", GridDutyViewSet, basename="gridduty")
 router.register("sites", SiteViewSet, basename="site")
 router.register("users", UserViewSet, basename="user")
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("hazards", HazardViewSet, basename="hazard")
+router.register("attachments", AttachmentViewSet, basename="attachment")
 
 app_name = "api"
 

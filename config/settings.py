@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "safegrid.accounts",
     "safegrid.orgs",
     "safegrid.sites",
+    "safegrid.inspections",
+    "safegrid.hazards",
+    "safegrid.attachments",
     "safegrid.reports",
 ]
 
@@ -166,6 +169,8 @@ if env_bool("SAFEGRID_HTTPS", False):
     SECURE_HSTS_SECONDS = int(os.environ.get("SAFEGRID_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False
+    # HSTS preload is for public sites and hard to undo; county intranet hosts are never preloaded.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 REST_FRAMEWORK = {
     # Token first, so that an anonymous API call gets 401 with `WWW-Authenticate: Token`.
@@ -204,6 +209,12 @@ SPECTACULAR_SETTINGS = {
         "GridDutyRoleEnum": "safegrid.orgs.choices.GridDutyRole",
         "SiteKindEnum": "safegrid.sites.choices.SiteKind",
         "RoleEnum": "safegrid.accounts.roles.Role",
+        "SiteCategoryEnum": "safegrid.sites.choices.SiteCategory",
+        "HazardCategoryEnum": "safegrid.hazards.choices.HazardCategory",
+        "InspectionKindEnum": "safegrid.inspections.choices.InspectionKind",
+        "InspectionResultEnum": "safegrid.inspections.choices.InspectionResult",
+        "ItemResultEnum": "safegrid.inspections.choices.ItemResult",
+        "AttachmentKindEnum": "safegrid.attachments.choices.AttachmentKind",
     },
 }
 

@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from knox.auth import TokenAuthentication
 from rest_framework import serializers, status
@@ -101,7 +102,7 @@ class UserCreateInput(serializers.Serializer):
     def validate(self, attrs):
         if attrs.get("region") is None:
             if attrs.get("site") is None:
-                raise serializers.ValidationError({"region": "请选择管辖区划。"})
+                raise serializers.ValidationError({"region": _("请选择管辖区划。")})
             attrs["region"] = attrs["site"].grid
         return attrs
 
@@ -199,7 +200,7 @@ class TokenLoginView(APIView):
         )
         if user is None:
             return Response(
-                {"code": "invalid_credentials", "detail": "用户名或密码错误。"},
+                {"code": "invalid_credentials", "detail": _("用户名或密码错误。")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         token, expiry = services.api_token_issue(user=user)

@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from safegrid.core.filters import ScopedFilterSet
 
@@ -8,9 +9,9 @@ from .roles import Role
 
 
 class UserFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(method="search", label="用户名或姓名")
-    role = django_filters.ChoiceFilter(choices=Role.choices, method="by_role", label="角色")
-    is_active = django_filters.BooleanFilter(label="启用")
+    q = django_filters.CharFilter(method="search", label=gettext_lazy("用户名或姓名"))
+    role = django_filters.ChoiceFilter(choices=Role.choices, method="by_role", label=gettext_lazy("角色"))
+    is_active = django_filters.BooleanFilter(label=gettext_lazy("启用"))
 
     class Meta:
         model = User

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safegrid.core.forms import ActorModelForm
 from safegrid.orgs import selectors as org_selectors
@@ -14,15 +16,24 @@ def _manageable_regions(actor):
 
 
 class _AssignmentFields(forms.Form):
-    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    role = forms.ChoiceField(label=gettext_lazy("角色"), choices=Role.choices)
     region = forms.ModelChoiceField(
-        label="管辖区划", queryset=None, required=False, help_text="企业安全管理员可不填，按所属场所确定。"
+        label=gettext_lazy("管辖区划"),
+        queryset=None,
+        required=False,
+        help_text=gettext_lazy("企业安全管理员可不填，按所属场所确定。"),
     )
     sectors = forms.ModelMultipleChoiceField(
-        label="行业领域", queryset=None, required=False, help_text="行业监管人员必须选择。"
+        label=gettext_lazy("行业领域"),
+        queryset=None,
+        required=False,
+        help_text=gettext_lazy("行业监管人员必须选择。"),
     )
     site = forms.ModelChoiceField(
-        label="场所", queryset=None, required=False, help_text="仅企业安全管理员需要。"
+        label=gettext_lazy("场所"),
+        queryset=None,
+        required=False,
+        help_text=gettext_lazy("仅企业安全管理员需要。"),
     )
 
     def _scope_assignment_fields(self, actor):
@@ -37,18 +48,18 @@ class _AssignmentFields(forms.Form):
             if site is not None:
                 cleaned["region"] = site.grid
             elif "region" not in self.errors:
-                self.add_error("region", "请选择管辖区划。")
+                self.add_error("region", _("请选择管辖区划。"))
         return cleaned
 
 
 class UserCreateForm(_AssignmentFields, ActorModelForm):
     password1 = forms.CharField(
-        label="初始密码",
+        label=gettext_lazy("初始密码"),
         widget=forms.PasswordInput,
         strip=False,
         help_text=password_validation.password_validators_help_text_html(),
     )
-    password2 = forms.CharField(label="确认密码", widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=gettext_lazy("确认密码"), widget=forms.PasswordInput, strip=False)
 
     class Meta:
         model = User
@@ -64,7 +75,7 @@ class UserCreateForm(_AssignmentFields, ActorModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
-            self.add_error("password2", "两次输入的密码不一致。")
+            self.add_error("password2", _("两次输入的密码不一致。"))
         return cleaned
 
     def validate_unique(self):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth import password_validation as django_validation
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class MinimumLengthValidator(django_validation.MinimumLengthValidator):
@@ -14,10 +15,10 @@ class MinimumLengthValidator(django_validation.MinimumLengthValidator):
         super().__init__(min_length=min_length)
 
     def get_error_message(self) -> str:
-        return f"密码太短，至少需要 {self.min_length} 个字符。"
+        return _("密码太短，至少需要 %(min_length)d 个字符。") % {"min_length": self.min_length}
 
     def get_help_text(self) -> str:
-        return f"至少 {self.min_length} 个字符。"
+        return _("至少 %(min_length)d 个字符。") % {"min_length": self.min_length}
 
 
 class CharacterClassesValidator:
@@ -42,7 +43,9 @@ class CharacterClassesValidator:
             raise ValidationError(self.get_error_message(), code="password_too_simple")
 
     def get_error_message(self) -> str:
-        return f"密码须包含大写字母、小写字母、数字、其他符号中的至少 {self.min_classes} 类。"
+        return _("密码须包含大写字母、小写字母、数字、其他符号中的至少 %(min_classes)d 类。") % {
+            "min_classes": self.min_classes
+        }
 
     def get_help_text(self) -> str:
         return self.get_error_message()
@@ -52,23 +55,23 @@ class UserAttributeSimilarityValidator(django_validation.UserAttributeSimilarity
     DEFAULT_USER_ATTRIBUTES = ("username", "display_name", "email", "phone")
 
     def get_error_message(self) -> str:
-        return "密码与账号信息（%(verbose_name)s）过于相似。"
+        return _("密码与账号信息（%(verbose_name)s）过于相似。")
 
     def get_help_text(self) -> str:
-        return "不能与账号的其他信息相似。"
+        return _("不能与账号的其他信息相似。")
 
 
 class CommonPasswordValidator(django_validation.CommonPasswordValidator):
     def get_error_message(self) -> str:
-        return "这个密码太常见，容易被猜到。"
+        return _("这个密码太常见，容易被猜到。")
 
     def get_help_text(self) -> str:
-        return "不能是常用密码。"
+        return _("不能是常用密码。")
 
 
 class NumericPasswordValidator(django_validation.NumericPasswordValidator):
     def get_error_message(self) -> str:
-        return "密码不能全部是数字。"
+        return _("密码不能全部是数字。")
 
     def get_help_text(self) -> str:
-        return "不能全部是数字。"
+        return _("不能全部是数字。")

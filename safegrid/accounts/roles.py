@@ -49,23 +49,33 @@ class Cap:
     MANAGE_USER = "accounts.manage_user"
     VIEW_AUDIT = "core.view_audit"
     USE_ADMIN = "core.use_admin"
+    VIEW_INSPECTION = "inspections.view_inspection"
+    ADD_INSPECTION = "inspections.add_inspection"
+    VIEW_HAZARD = "hazards.view_hazard"
+    REPORT_HAZARD = "hazards.report_hazard"
+    HANDLE_HAZARD = "hazards.handle_hazard"  # assign, escalate, extend, verify at the role's handling level
+    VERIFY_HAZARD = "hazards.verify_hazard"  # grid worker: re-check (复查) at the territorial level
+    RECTIFY_HAZARD = "hazards.rectify_hazard"  # the responsible unit: start and report completion
 
 
 _READ_REFERENCE = {Cap.VIEW_REGION, Cap.VIEW_SECTOR, Cap.VIEW_ORGANISATION, Cap.VIEW_GRIDDUTY, Cap.VIEW_SITE}
+_FIELD_WORK = {Cap.VIEW_INSPECTION, Cap.ADD_INSPECTION, Cap.VIEW_HAZARD, Cap.REPORT_HAZARD}
+_OFFICER = _FIELD_WORK | {Cap.HANDLE_HAZARD}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.COUNTY_LEADER: frozenset(_READ_REFERENCE | {Cap.VIEW_USER}),
+    Role.COUNTY_LEADER: frozenset(_READ_REFERENCE | _OFFICER | {Cap.VIEW_USER}),
     Role.COUNTY_OFFICE: frozenset(
         _READ_REFERENCE
+        | _OFFICER
         | {Cap.MANAGE_ORGANISATION, Cap.MANAGE_GRIDDUTY, Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.VIEW_USER}
     ),
-    Role.SECTOR_OFFICER: frozenset(_READ_REFERENCE | {Cap.ADD_SITE, Cap.CHANGE_SITE}),
+    Role.SECTOR_OFFICER: frozenset(_READ_REFERENCE | _OFFICER | {Cap.ADD_SITE, Cap.CHANGE_SITE}),
     Role.TOWNSHIP_OFFICER: frozenset(
-        _READ_REFERENCE | {Cap.MANAGE_GRIDDUTY, Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.VIEW_USER}
+        _READ_REFERENCE | _OFFICER | {Cap.MANAGE_GRIDDUTY, Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.VIEW_USER}
     ),
-    Role.GRID_WORKER: frozenset(_READ_REFERENCE),
-    Role.ENTERPRISE_MANAGER: frozenset(_READ_REFERENCE | {Cap.CHANGE_SITE}),
-    Role.EXPERT: frozenset(_READ_REFERENCE),
+    Role.GRID_WORKER: frozenset(_READ_REFERENCE | _FIELD_WORK | {Cap.VERIFY_HAZARD}),
+    Role.ENTERPRISE_MANAGER: frozenset(_READ_REFERENCE | _FIELD_WORK | {Cap.CHANGE_SITE, Cap.RECTIFY_HAZARD}),
+    Role.EXPERT: frozenset(_READ_REFERENCE | _FIELD_WORK),
     Role.SYSTEM_ADMIN: frozenset(
         _READ_REFERENCE
         | {

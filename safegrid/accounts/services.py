@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from safegrid.core.audit import audit_record
 from safegrid.core.exceptions import ApplicationError, NotInScope
@@ -44,37 +45,39 @@ def _require_manage(actor, path: str) -> None:
     for grant in actor.grants:
         if Cap.MANAGE_USER in grant.capabilities and grant.site_id is None and path.startswith(grant.path):
             return
-    raise NotInScope("未找到。")
+    raise NotInScope(_("未找到。"))
 
 
 def _validate_assignment(
     *, user: User | None, role: str, region: Region, sectors: Iterable[Sector], site: Site | None
 ) -> tuple[Region, list[Sector]]:
     if role not in Role.values:
-        raise ValidationError({"role": "角色无效。"})
+        raise ValidationError({"role": _("角色无效。")})
     sectors = list(sectors)
     if role in SITE_ROLES:
         if site is None:
-            raise ValidationError({"site": "企业安全管理员必须指定所属场所。"})
+            raise ValidationError({"site": _("企业安全管理员必须指定所属场所。")})
         region = site.grid
     elif site is not None:
-        raise ValidationError({"site": "只有企业安全管理员绑定场所。"})
+        raise ValidationError({"site": _("只有企业安全管理员绑定场所。")})
     if region.kind not in ROLE_REGION_KINDS[role]:
-        kinds = "、".join(str(RegionKind(k).label) for k in sorted(ROLE_REGION_KINDS[role]))
-        raise ValidationError({"region": f"该角色只能授权在{kinds}一级。"})
+        kinds = _("、").join(str(RegionKind(k).label) for k in sorted(ROLE_REGION_KINDS[role]))
+        raise ValidationError({"region": _("该角色只能授权在%(kinds)s一级。") % {"kinds": kinds}})
     if role in SECTOR_ROLES and not sectors:
-        raise ValidationError({"sectors": "行业监管人员必须指定至少一个行业领域。"})
+        raise ValidationError({"sectors": _("行业监管人员必须指定至少一个行业领域。")})
     if role not in SECTOR_ROLES and role != Role.EXPERT and sectors:
-        raise ValidationError({"sectors": "该角色不按行业领域限定。"})
+        raise ValidationError({"sectors": _("该角色不按行业领域限定。")})
     for sector in sectors:
         if not region.path.startswith(sector.region_path):
-            raise ValidationError({"sectors": f"行业领域“{sector.name}”不属于所选区划。"})
+            raise ValidationError(
+                {"sectors": _("行业领域“%(sector)s”不属于所选区划。") % {"sector": sector.name}}
+            )
     if user is not None and user.pk is not None:
         held = set(user.role_assignments.values_list("role", flat=True))
         if role in ADMIN_ROLES and held:
-            raise ValidationError({"role": "三员分立：管理员角色不能与其他任何角色由同一账号兼任。"})
+            raise ValidationError({"role": _("三员分立：管理员角色不能与其他任何角色由同一账号兼任。")})
         if role not in ADMIN_ROLES and held & ADMIN_ROLES:
-            raise ValidationError({"role": "三员分立：管理员账号不能再授予业务角色。"})
+            raise ValidationError({"role": _("三员分立：管理员账号不能再授予业务角色。")})
     return region, sectors
 
 
@@ -85,7 +88,7 @@ def _create_assignment(*, user: User, role: str, region: Region, sectors: list[S
                 user=user, role=role, region=region, region_path=region.path, site=site
             )
     except IntegrityError as exc:
-        raise ValidationError({"role": "该用户在此区划已有相同角色，或已持有一个管理员角色。"}) from exc
+        raise ValidationError({"role": _("该用户在此区划已有相同角色，或已持有一个管理员角色。")}) from exc
     if sectors:
         assignment.sectors.set(sectors)
     return assignment
@@ -110,11 +113,11 @@ def user_create(
     be invisible to everyone but the security administrator at the root)."""
     username = normalise_username(username)
     if not username:
-        raise ValidationError({"username": "请填写用户名。"})
+        raise ValidationError({"username": _("请填写用户名。")})
     region, sectors = _validate_assignment(user=None, role=role, region=region, sectors=sectors, site=site)
     _require_manage(actor, region.path)
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "该用户名已被使用。"})
+        raise ValidationError({"username": _("该用户名已被使用。")})
     user = User(
         username=username, display_name=display_name, phone=phone, email=email, organisation=organisation
     )
@@ -140,11 +143,11 @@ def user_update(*, actor, user: User, data: dict[str, Any]) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     paths = list(user.role_assignments.values_list("region_path", flat=True))
     if not paths:
-        raise NotInScope("未找到。")
+        raise NotInScope(_("未找到。"))
     for path in paths:
         _require_manage(actor, path)
     if data.get("is_active") is False and user.pk == actor.pk:
-        raise ApplicationError("不能停用自己的账号。")
+        raise ApplicationError(_("不能停用自己的账号。"))
     changes = model_update(instance=user, fields=USER_EDITABLE, data=data)
     if changes:
         audit_record(actor=actor, action="user.update", obj=user, changes=changes)
@@ -178,7 +181,7 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     _require_manage(actor, assignment.region_path)
     user = assignment.user
     if user.role_assignments.count() == 1:
-        raise ApplicationError("这是该账号的最后一个角色；如需停用账号，请使用“停用”。")
+        raise ApplicationError(_("这是该账号的最后一个角色；如需停用账号，请使用“停用”。"))
     role, region_id = assignment.role, assignment.region_id
     assignment.delete()
     audit_record(

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView
 
 from safegrid.core.exceptions import ApplicationError, NotInScope
@@ -43,7 +45,7 @@ class UserListView(ScopedListView):
     filterset_class = UserFilterSet
     template_name = "accounts/user_list.html"
     partial_template_name = "accounts/_user_table.html"
-    title = "用户"
+    title = pgettext_lazy("navigation", "用户")
     create_url_name = "accounts:user_create"
     create_capability = Cap.MANAGE_USER
 
@@ -58,8 +60,8 @@ class UserDetailView(ScopedDetailView):
 class UserCreateView(ServiceFormView):
     capability = Cap.MANAGE_USER
     form_class = forms.UserCreateForm
-    title = "新增用户"
-    success_message = "用户已创建。"
+    title = gettext_lazy("新增用户")
+    success_message = gettext_lazy("用户已创建。")
 
     def perform(self, form, instance):
         data = form.cleaned_data
@@ -81,7 +83,7 @@ class UserCreateView(ServiceFormView):
 class UserEditView(ServiceFormView):
     capability = Cap.MANAGE_USER
     form_class = forms.UserEditForm
-    title = "编辑用户"
+    title = gettext_lazy("编辑用户")
 
     def get_instance(self):
         return selectors.user_get(actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.MANAGE_USER)
@@ -93,8 +95,8 @@ class UserEditView(ServiceFormView):
 class RoleAssignView(ServiceFormView):
     capability = Cap.MANAGE_USER
     form_class = forms.RoleAssignForm
-    title = "授予角色"
-    success_message = "角色已授予。"
+    title = gettext_lazy("授予角色")
+    success_message = gettext_lazy("角色已授予。")
 
     def get_instance(self):
         return selectors.user_get(actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.MANAGE_USER)
@@ -122,12 +124,12 @@ class RoleRevokeView(CapabilityRequiredMixin, TemplateView):
             user = assignment.user
             services.role_revoke(actor=request.user, assignment=assignment)
         except NotInScope as exc:
-            raise Http404("未找到。") from exc
+            raise Http404(_("未找到。")) from exc
         except (ApplicationError, ValidationError) as exc:
-            message = exc.message if isinstance(exc, ApplicationError) else "；".join(exc.messages)
+            message = exc.message if isinstance(exc, ApplicationError) else _("；").join(exc.messages)
             messages.error(request, message)
             return render(
-                request, "core/message.html", {"title": "无法撤销角色", "message": message}, status=400
+                request, "core/message.html", {"title": _("无法撤销角色"), "message": message}, status=400
             )
-        messages.success(request, "角色已撤销。")
+        messages.success(request, _("角色已撤销。"))
         return HttpResponseRedirect(user.get_absolute_url())

@@ -3,6 +3,8 @@ from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 USE_ADMIN = "core.use_admin"
 
@@ -11,9 +13,9 @@ class SafeGridAdminSite(admin.AdminSite):
     """Django admin for the system administrator only (capability core.use_admin), read-mostly:
     every write of business data goes through the pages and services, which audit it."""
 
-    site_header = "SafeGrid 系统配置"
-    site_title = "SafeGrid 后台"
-    index_title = "系统配置（只读）"
+    site_header = gettext_lazy("SafeGrid 系统配置")
+    site_title = gettext_lazy("SafeGrid 后台")
+    index_title = gettext_lazy("系统配置（只读）")
 
     def has_permission(self, request) -> bool:
         user = request.user
@@ -23,7 +25,7 @@ class SafeGridAdminSite(admin.AdminSite):
         # One login page for the whole system; a signed-in user without the capability gets 403
         # (redirecting them to the login page would loop back here).
         if request.user.is_authenticated:
-            raise PermissionDenied("您没有执行该操作的权限。")
+            raise PermissionDenied(_("您没有执行该操作的权限。"))
         return HttpResponseRedirect(f"{reverse('accounts:login')}?next={request.GET.get('next', '/admin/')}")
 
 

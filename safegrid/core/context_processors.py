@@ -1,6 +1,7 @@
 """Navigation: the seven pillars of the county's bulletin (DESIGN.md §3), shown by capability."""
 
 from django.urls import reverse
+from django.utils.translation import pgettext_lazy
 
 from safegrid.accounts.roles import ADMIN_ROLES
 
@@ -9,37 +10,64 @@ from .scope import grants_for
 # (title, icon, [(label, url name, capability)]); url name None = planned, shown disabled.
 PILLARS = [
     (
-        "排查整改",
+        pgettext_lazy("navigation", "排查整改"),
         "bi-search",
         [
-            ("场所", "sites:site_list", "sites.view_site"),
-            ("隐患排查治理", None, None),
-            ("执法文书", None, None),
+            (pgettext_lazy("navigation", "场所"), "sites:site_list", "sites.view_site"),
+            (pgettext_lazy("navigation", "隐患排查治理"), None, None),
+            (pgettext_lazy("navigation", "执法文书"), None, None),
         ],
     ),
-    ("风险管控", "bi-exclamation-triangle", [("风险分级与四色图", None, None)]),
-    ("队伍建设", "bi-people", [("人员与队伍", None, None), ("培训与持证", None, None)]),
-    ("调度机制", "bi-calendar-check", [("会议调度", None, None)]),
     (
-        "明晰职责",
+        pgettext_lazy("navigation", "风险管控"),
+        "bi-exclamation-triangle",
+        [(pgettext_lazy("navigation", "风险分级与四色图"), None, None)],
+    ),
+    (
+        pgettext_lazy("navigation", "队伍建设"),
+        "bi-people",
+        [
+            (pgettext_lazy("navigation", "人员与队伍"), None, None),
+            (pgettext_lazy("navigation", "培训与持证"), None, None),
+        ],
+    ),
+    (
+        pgettext_lazy("navigation", "调度机制"),
+        "bi-calendar-check",
+        [(pgettext_lazy("navigation", "会议调度"), None, None)],
+    ),
+    (
+        pgettext_lazy("navigation", "明晰职责"),
         "bi-diagram-3",
         [
-            ("区划与网格", "orgs:region_list", "orgs.view_region"),
-            ("行业领域", "orgs:sector_list", "orgs.view_sector"),
-            ("组织机构", "orgs:organisation_list", "orgs.view_organisation"),
-            ("网格职责", "orgs:gridduty_list", "orgs.view_gridduty"),
+            (pgettext_lazy("navigation", "区划与网格"), "orgs:region_list", "orgs.view_region"),
+            (pgettext_lazy("navigation", "行业领域"), "orgs:sector_list", "orgs.view_sector"),
+            (pgettext_lazy("navigation", "组织机构"), "orgs:organisation_list", "orgs.view_organisation"),
+            (pgettext_lazy("navigation", "网格职责"), "orgs:gridduty_list", "orgs.view_gridduty"),
         ],
     ),
-    ("宣传培训", "bi-megaphone", [("宣传计划与活动", None, None)]),
-    ("实战演练", "bi-life-preserver", [("应急预案与演练", None, None)]),
-    ("基础保障", "bi-cash-coin", [("资金、专家与考评", None, None)]),
     (
-        "系统管理",
+        pgettext_lazy("navigation", "宣传培训"),
+        "bi-megaphone",
+        [(pgettext_lazy("navigation", "宣传计划与活动"), None, None)],
+    ),
+    (
+        pgettext_lazy("navigation", "实战演练"),
+        "bi-life-preserver",
+        [(pgettext_lazy("navigation", "应急预案与演练"), None, None)],
+    ),
+    (
+        pgettext_lazy("navigation", "基础保障"),
+        "bi-cash-coin",
+        [(pgettext_lazy("navigation", "资金、专家与考评"), None, None)],
+    ),
+    (
+        pgettext_lazy("navigation", "系统管理"),
         "bi-gear",
         [
-            ("用户", "accounts:user_list", "accounts.view_user"),
-            ("审计日志", "core:audit_list", "core.view_audit"),
-            ("后台配置", "admin:index", "core.use_admin"),
+            (pgettext_lazy("navigation", "用户"), "accounts:user_list", "accounts.view_user"),
+            (pgettext_lazy("navigation", "审计日志"), "core:audit_list", "core.view_audit"),
+            (pgettext_lazy("navigation", "后台配置"), "admin:index", "core.use_admin"),
         ],
     ),
 ]

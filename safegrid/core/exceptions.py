@@ -22,3 +22,9 @@ class CapabilityDenied(ApplicationError):
     """The actor's roles do not include this kind of action at all."""
 
     code = "permission_denied"
+
+
+class TransitionNotAllowed(ApplicationError):
+    """The object's current state does not allow this step (API: 409 Conflict)."""
+
+    code = "transition_not_allowed"

@@ -1,5 +1,7 @@
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -20,6 +22,9 @@ class ScopedFilterSet(django_filters.FilterSet):
             self.filters[name].queryset = queryset_for(actor)
         for f in self.form.fields.values():
             widget = f.widget
+            if isinstance(widget, forms.NullBooleanSelect):
+                # "全部" rather than Django's "未知" for the empty choice of a yes/no filter.
+                widget.choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
             css = (
                 "form-select form-select-sm"
                 if isinstance(widget, forms.Select)
@@ -43,12 +48,16 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
 
 
 class AuditEntryFilterSet(ScopedFilterSet):
-    actor_username = django_filters.CharFilter(label="操作账号", lookup_expr="iexact")
-    action = django_filters.CharFilter(label="事件", lookup_expr="startswith")
-    object_type = django_filters.CharFilter(label="对象类型")
-    result = django_filters.ChoiceFilter(choices=AuditResult.choices, label="结果")
-    since = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label="起始日期")
-    until = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label="截止日期")
+    actor_username = django_filters.CharFilter(label=gettext_lazy("操作账号"), lookup_expr="iexact")
+    action = django_filters.CharFilter(label=gettext_lazy("事件"), lookup_expr="startswith")
+    object_type = django_filters.CharFilter(label=gettext_lazy("对象类型"))
+    result = django_filters.ChoiceFilter(choices=AuditResult.choices, label=gettext_lazy("结果"))
+    since = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__gte", label=gettext_lazy("起始日期")
+    )
+    until = django_filters.DateFilter(
+        field_name="occurred_at", lookup_expr="date__lte", label=gettext_lazy("截止日期")
+    )
 
     class Meta:
         model = AuditEntry

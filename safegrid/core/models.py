@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -60,3 +61,55 @@ class AuditEntry(models.Model):
         if self.pk is not None and not self._state.adding:
             raise RuntimeError("审计记录不可修改。")
         super().save(*args, **kwargs)
+
+
+class HolidayOverride(models.Model):
+    """Holiday adjustment (节假日调整): one date whose working status the office sets by hand.
+
+    A row wins over the `chinesecalendar` package and over the plain weekday rule: it records a
+    State Council arrangement the package does not know yet (放假 or 调休上班), or a local decision.
+    Read by `safegrid.core.workdays`; edited only by the system administrator in the admin.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(
+        _("上班"), default=False, help_text=_("勾选表示该日上班（调休），不勾选表示该日放假。")
+    )
+    name = models.CharField(_("名称"), max_length=50, help_text=_("例如：春节、国庆节调休上班。"))
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}（{'上班' if self.is_workday else '放假'}）"
+
+
+class CalendarYear(models.Model):
+    """Entered holiday year (节假日安排年度): the office has entered this year's official arrangement.
+
+    Only consulted for years the `chinesecalendar` package does not cover. With `complete` set, the
+    year's days are Monday–Friday working days except where a `HolidayOverride` says otherwise;
+    without a complete row, working-day arithmetic in that year refuses (`UnknownCalendarYear`)
+    rather than guess.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("年份"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    complete = models.BooleanField(
+        _("已完整录入"),
+        default=True,
+        help_text=_("该年国务院办公厅公布的放假和调休日期已全部录入“节假日调整”后再勾选。"),
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日安排年度")
+        verbose_name_plural = _("节假日安排年度")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年（{'已完整录入' if self.complete else '未完整录入'}）"

@@ -9,26 +9,27 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import ApplicationError, CapabilityDenied, NotInScope
+from .exceptions import ApplicationError, CapabilityDenied, NotInScope, TransitionNotAllowed
 
 MESSAGES = {
-    "parse_error": "请求体不是有效的 JSON。",
-    "unsupported_media_type": "不支持的请求内容类型，请使用 application/json。",
-    "not_found": "未找到。",
-    "permission_denied": "您没有执行该操作的权限。",
-    "not_authenticated": "请先登录。",
-    "invalid": "提交的数据有误，请检查后重试。",
-    "method_not_allowed": "不支持该请求方法。",
+    "parse_error": gettext_lazy("请求体不是有效的 JSON。"),
+    "unsupported_media_type": gettext_lazy("不支持的请求内容类型，请使用 application/json。"),
+    "not_found": gettext_lazy("未找到。"),
+    "permission_denied": gettext_lazy("您没有执行该操作的权限。"),
+    "not_authenticated": gettext_lazy("请先登录。"),
+    "invalid": gettext_lazy("提交的数据有误，请检查后重试。"),
+    "method_not_allowed": gettext_lazy("不支持该请求方法。"),
 }
 
 
 def _error(status_code: int, code: str, detail: str, errors: Any = None) -> Response:
-    body: dict[str, Any] = {"code": code, "detail": detail}
+    body: dict[str, Any] = {"code": code, "detail": str(detail)}
     if errors is not None:
         body["errors"] = errors
     return Response(body, status=status_code)
@@ -38,11 +39,16 @@ def exception_handler(exc, context):
     """Every API error has one shape: {"code", "detail", "errors"?}, with Chinese messages."""
     if isinstance(exc, NotInScope | Http404):
         return _error(404, "not_found", MESSAGES["not_found"])
-    if isinstance(exc, CapabilityDenied | DjangoPermissionDenied):
+    if isinstance(exc, CapabilityDenied):
+        # A domain refusal explains itself ("隐患当前由…处置，您无权…").
+        return _error(403, "permission_denied", exc.message or MESSAGES["permission_denied"])
+    if isinstance(exc, DjangoPermissionDenied):
         return _error(403, "permission_denied", MESSAGES["permission_denied"])
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return _error(400, "invalid", MESSAGES["invalid"], errors)
+    if isinstance(exc, TransitionNotAllowed):
+        return _error(409, exc.code, exc.message)
     if isinstance(exc, ApplicationError):
         return _error(400, exc.code, exc.message, exc.extra or None)
     if isinstance(exc, exceptions.ParseError):
@@ -56,11 +62,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        code, detail = "not_authenticated", MESSAGES["not_authenticated"]
+        code, detail = "not_authenticated", str(MESSAGES["not_authenticated"])
     elif isinstance(exc, exceptions.PermissionDenied):
-        code, detail = "permission_denied", MESSAGES["permission_denied"]
+        code, detail = "permission_denied", str(MESSAGES["permission_denied"])
     elif isinstance(exc, exceptions.MethodNotAllowed):
-        code, detail = "method_not_allowed", MESSAGES["method_not_allowed"]
+        code, detail = "method_not_allowed", str(MESSAGES["method_not_allowed"])
     else:
         code = getattr(exc, "default_code", "error")
         detail = str(getattr(exc, "detail", exc))

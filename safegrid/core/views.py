@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -28,7 +30,7 @@ class CapabilityRequiredMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if self.capability is None or not grants_for(request.user, self.capability):
-            raise PermissionDenied("您没有执行该操作的权限。")
+            raise PermissionDenied(_("您没有执行该操作的权限。"))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -53,9 +55,9 @@ class ScopedListView(CapabilityRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = self.filterset_class(
-            self.request.GET or None, queryset=self.get_queryset(), request=self.request
-        )
+        # Always bound (an empty query string is a valid "no filter"); invalid filters show their
+        # errors above an empty list rather than silently listing everything.
+        filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset(), request=self.request)
         queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         paginator = Paginator(queryset, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("page"))
@@ -105,7 +107,7 @@ class ServiceFormView(CapabilityRequiredMixin, View):
     form_class: ClassVar[Any] = None
     template_name: ClassVar[str] = "core/form.html"
     title: ClassVar[str] = ""
-    success_message: ClassVar[str] = "已保存。"
+    success_message: ClassVar[str] = gettext_lazy("已保存。")
 
     def get_instance(self):
         return None
@@ -151,7 +153,7 @@ class ServiceFormView(CapabilityRequiredMixin, View):
             apply_validation_error(form, exc)
             return self.render_form(form, instance, status=400)
         except NotInScope as exc:
-            raise Http404("未找到。") from exc
+            raise Http404(_("未找到。")) from exc
         except ApplicationError as exc:
             form.add_error(None, exc.message)
             return self.render_form(form, instance, status=400)
@@ -174,7 +176,7 @@ class AuditListView(ScopedListView):
     capability = "core.view_audit"
     template_name = "core/audit_list.html"
     partial_template_name = "core/_audit_table.html"
-    title = "审计日志"
+    title = gettext_lazy("审计日志")
     paginate_by = 50
 
     @staticmethod

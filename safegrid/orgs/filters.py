@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from safegrid.core.filters import ScopedFilterSet, SubtreeFilter
 
@@ -16,9 +17,9 @@ def _sectors(actor):
 
 
 class RegionFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(method="search", label="名称或代码")
-    kind = django_filters.ChoiceFilter(choices=RegionKind.choices, label="层级")
-    within = SubtreeFilter(queryset=Region.objects.none(), path_field="path", label="所在区划")
+    q = django_filters.CharFilter(method="search", label=gettext_lazy("名称或代码"))
+    kind = django_filters.ChoiceFilter(choices=RegionKind.choices, label=gettext_lazy("层级"))
+    within = SubtreeFilter(queryset=Region.objects.none(), path_field="path", label=gettext_lazy("所在区划"))
     scoped_filters = {"within": _regions}
 
     class Meta:
@@ -30,7 +31,7 @@ class RegionFilterSet(ScopedFilterSet):
 
 
 class SectorFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(method="search", label="名称")
+    q = django_filters.CharFilter(method="search", label=gettext_lazy("名称"))
 
     class Meta:
         model = Sector
@@ -41,10 +42,12 @@ class SectorFilterSet(ScopedFilterSet):
 
 
 class OrganisationFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(method="search", label="名称")
-    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, label="类型")
-    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.none(), label="行业领域")
-    within = SubtreeFilter(queryset=Region.objects.none(), path_field="region_path", label="所在区划")
+    q = django_filters.CharFilter(method="search", label=gettext_lazy("名称"))
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, label=gettext_lazy("类型"))
+    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.none(), label=gettext_lazy("行业领域"))
+    within = SubtreeFilter(
+        queryset=Region.objects.none(), path_field="region_path", label=gettext_lazy("所在区划")
+    )
     scoped_filters = {"sector": _sectors, "within": _regions}
 
     class Meta:
@@ -56,9 +59,13 @@ class OrganisationFilterSet(ScopedFilterSet):
 
 
 class GridDutyFilterSet(ScopedFilterSet):
-    role = django_filters.ChoiceFilter(choices=GridDutyRole.choices, label="岗位")
-    within = SubtreeFilter(queryset=Region.objects.none(), path_field="region_path", label="所在区划")
-    q = django_filters.CharFilter(field_name="person_name", lookup_expr="icontains", label="姓名")
+    role = django_filters.ChoiceFilter(choices=GridDutyRole.choices, label=gettext_lazy("岗位"))
+    within = SubtreeFilter(
+        queryset=Region.objects.none(), path_field="region_path", label=gettext_lazy("所在区划")
+    )
+    q = django_filters.CharFilter(
+        field_name="person_name", lookup_expr="icontains", label=gettext_lazy("姓名")
+    )
     scoped_filters = {"within": _regions}
 
     class Meta:

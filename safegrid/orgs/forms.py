@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.forms import ActorModelForm
@@ -13,7 +14,7 @@ def _manageable_regions(actor):
 
 class RegionCreateForm(ActorModelForm):
     geometry = forms.JSONField(
-        label="边界（GeoJSON）", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("边界（GeoJSON）"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     scoped_fields = {"parent": _manageable_regions}
 
@@ -29,7 +30,7 @@ class RegionCreateForm(ActorModelForm):
 
 class RegionEditForm(ActorModelForm):
     geometry = forms.JSONField(
-        label="边界（GeoJSON）", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("边界（GeoJSON）"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     class Meta:
@@ -140,7 +141,7 @@ class _DutiesField(forms.CharField):
 
 
 class GridDutyCreateForm(ActorModelForm):
-    duties = _DutiesField(label="职责（每行一条）", max_length=3000)
+    duties = _DutiesField(label=gettext_lazy("职责（每行一条）"), max_length=3000)
     scoped_fields = {"grid": _duty_grids, "organisation": _visible_orgs}
 
     class Meta:
@@ -152,7 +153,7 @@ class GridDutyCreateForm(ActorModelForm):
 
 
 class GridDutyEditForm(ActorModelForm):
-    duties = _DutiesField(label="职责（每行一条）", max_length=3000)
+    duties = _DutiesField(label=gettext_lazy("职责（每行一条）"), max_length=3000)
     scoped_fields = {"organisation": _visible_orgs}
 
     class Meta:

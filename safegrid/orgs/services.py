@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from shapely.geometry import shape
 
 from safegrid.accounts.roles import Cap
@@ -24,12 +26,18 @@ from .models import GridDuty, Organisation, Region, Sector
 _CODE_RULES: dict[int, tuple[re.Pattern[str], str]] = {
     RegionKind.PROVINCE: (
         re.compile(r"^\d{2}0000$"),
-        "省级区划代码应为 6 位数字，且以 0000 结尾（GB/T 2260）。",
+        gettext_lazy("省级区划代码应为 6 位数字，且以 0000 结尾（GB/T 2260）。"),
     ),
-    RegionKind.CITY: (re.compile(r"^\d{4}00$"), "市级区划代码应为 6 位数字，且以 00 结尾（GB/T 2260）。"),
-    RegionKind.COUNTY: (re.compile(r"^\d{6}$"), "县级区划代码应为 6 位数字（GB/T 2260）。"),
-    RegionKind.TOWNSHIP: (re.compile(r"^\d{9}$"), "乡镇代码应为县级代码加 3 位数字（GB/T 10114），共 9 位。"),
-    RegionKind.GRID: (re.compile(r"^\d{12}$"), "网格代码应为乡镇代码加 3 位顺序号，共 12 位。"),
+    RegionKind.CITY: (
+        re.compile(r"^\d{4}00$"),
+        gettext_lazy("市级区划代码应为 6 位数字，且以 00 结尾（GB/T 2260）。"),
+    ),
+    RegionKind.COUNTY: (re.compile(r"^\d{6}$"), gettext_lazy("县级区划代码应为 6 位数字（GB/T 2260）。")),
+    RegionKind.TOWNSHIP: (
+        re.compile(r"^\d{9}$"),
+        gettext_lazy("乡镇代码应为县级代码加 3 位数字（GB/T 10114），共 9 位。"),
+    ),
+    RegionKind.GRID: (re.compile(r"^\d{12}$"), gettext_lazy("网格代码应为乡镇代码加 3 位顺序号，共 12 位。")),
 }
 _PREFIX_RULES = {RegionKind.TOWNSHIP: 6, RegionKind.GRID: 9}
 
@@ -47,18 +55,18 @@ def validate_geometry(geometry: Any) -> dict | None:
         try:
             geometry = json.loads(geometry)
         except ValueError as exc:
-            raise ValidationError({"geometry": "边界不是有效的 GeoJSON。"}) from exc
+            raise ValidationError({"geometry": _("边界不是有效的 GeoJSON。")}) from exc
     if not isinstance(geometry, dict) or geometry.get("type") not in {"Polygon", "MultiPolygon"}:
-        raise ValidationError({"geometry": "边界必须是 GeoJSON 的 Polygon 或 MultiPolygon。"})
+        raise ValidationError({"geometry": _("边界必须是 GeoJSON 的 Polygon 或 MultiPolygon。")})
     try:
         geom = shape(geometry)
     except Exception as exc:  # shapely raises several types for malformed coordinates
-        raise ValidationError({"geometry": "边界坐标格式不正确。"}) from exc
+        raise ValidationError({"geometry": _("边界坐标格式不正确。")}) from exc
     if geom.is_empty or not geom.is_valid:
-        raise ValidationError({"geometry": "边界多边形无效（自相交或为空）。"})
+        raise ValidationError({"geometry": _("边界多边形无效（自相交或为空）。")})
     minx, miny, maxx, maxy = geom.bounds
     if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
-        raise ValidationError({"geometry": "边界坐标超出经纬度范围。"})
+        raise ValidationError({"geometry": _("边界坐标超出经纬度范围。")})
     return geometry
 
 
@@ -76,10 +84,12 @@ def _check_code(*, kind: int, code: str, parent: Region | None) -> None:
     if parent is None:
         return
     if parent.kind >= kind:
-        raise ValidationError({"parent": "上级区划的层级必须高于本级。"})
+        raise ValidationError({"parent": _("上级区划的层级必须高于本级。")})
     prefix_len = _PREFIX_RULES.get(kind)
     if prefix_len and kind - parent.kind == 1 and code[:prefix_len] != parent.code[:prefix_len]:
-        raise ValidationError({"code": f"代码应以上级代码 {parent.code[:prefix_len]} 开头。"})
+        raise ValidationError(
+            {"code": _("代码应以上级代码 %(prefix)s 开头。") % {"prefix": parent.code[:prefix_len]}}
+        )
 
 
 def _require(actor, capability: str, obj_path: str) -> None:
@@ -87,7 +97,7 @@ def _require(actor, capability: str, obj_path: str) -> None:
     for grant in actor.grants:
         if capability in grant.capabilities and grant.site_id is None and obj_path.startswith(grant.path):
             return
-    raise NotInScope("未找到。")
+    raise NotInScope(_("未找到。"))
 
 
 @transaction.atomic
@@ -107,7 +117,7 @@ def region_create(
     code = (code or "").strip()
     _check_code(kind=kind, code=code, parent=parent)
     if parent is None:
-        raise ValidationError({"parent": "请选择上级区划。"})
+        raise ValidationError({"parent": _("请选择上级区划。")})
     _require(actor, Cap.MANAGE_REGION, parent.path)
     geometry = validate_geometry(geometry)
     lon, lat = _centroid(geometry)
@@ -158,7 +168,7 @@ def region_update(*, actor, region: Region, data: dict[str, Any]) -> Region:
 
 def _check_county(region: Region) -> None:
     if region.kind > RegionKind.COUNTY:
-        raise ValidationError({"region": "行业领域由县级及以上区划设置。"})
+        raise ValidationError({"region": _("行业领域由县级及以上区划设置。")})
 
 
 @transaction.atomic
@@ -177,7 +187,7 @@ def sector_create(
     _require(actor, Cap.MANAGE_SECTOR, region.path)
     _check_county(region)
     if lead_department is not None and not region.path.startswith(lead_department.region_path):
-        raise ValidationError({"lead_department": "牵头单位必须属于本区划或其上级。"})
+        raise ValidationError({"lead_department": _("牵头单位必须属于本区划或其上级。")})
     sector = Sector(
         region=region,
         region_path=region.path,
@@ -211,7 +221,7 @@ def sector_update(*, actor, sector: Sector, data: dict[str, Any]) -> Sector:
     _require(actor, Cap.MANAGE_SECTOR, sector.region_path)
     lead = data.get("lead_department")
     if lead is not None and not sector.region_path.startswith(lead.region_path):
-        raise ValidationError({"lead_department": "牵头单位必须属于本区划或其上级。"})
+        raise ValidationError({"lead_department": _("牵头单位必须属于本区划或其上级。")})
     changes = model_update(instance=sector, fields=SECTOR_EDITABLE, data=data)
     if changes:
         audit_record(actor=actor, action="sector.update", obj=sector, changes=changes)
@@ -220,9 +230,9 @@ def sector_update(*, actor, sector: Sector, data: dict[str, Any]) -> Sector:
 
 def _check_org_links(*, region: Region, sector: Sector | None, parent: Organisation | None) -> None:
     if sector is not None and not region.path.startswith(sector.region_path):
-        raise ValidationError({"sector": "行业领域必须属于本区划或其上级。"})
+        raise ValidationError({"sector": _("行业领域必须属于本区划或其上级。")})
     if parent is not None and not region.path.startswith(parent.region_path):
-        raise ValidationError({"parent": "上级单位必须属于本区划或其上级。"})
+        raise ValidationError({"parent": _("上级单位必须属于本区划或其上级。")})
 
 
 @transaction.atomic
@@ -279,7 +289,7 @@ def organisation_update(*, actor, organisation: Organisation, data: dict[str, An
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     _require(actor, Cap.MANAGE_ORGANISATION, org.region_path)
     if data.get("parent") is not None and data["parent"].pk == org.pk:
-        raise ValidationError({"parent": "上级单位不能是自身。"})
+        raise ValidationError({"parent": _("上级单位不能是自身。")})
     _check_org_links(
         region=org.region, sector=data.get("sector", org.sector), parent=data.get("parent", org.parent)
     )
@@ -293,12 +303,12 @@ def _clean_duties(duties: Any) -> list[str]:
     if isinstance(duties, str):
         duties = [line.strip() for line in duties.splitlines()]
     if not isinstance(duties, list) or not all(isinstance(d, str) for d in duties):
-        raise ValidationError({"duties": "职责应为文字列表，每行一条。"})
+        raise ValidationError({"duties": _("职责应为文字列表，每行一条。")})
     cleaned = [d.strip() for d in duties if d.strip()]
     if not cleaned:
-        raise ValidationError({"duties": "请至少填写一条职责。"})
+        raise ValidationError({"duties": _("请至少填写一条职责。")})
     if any(len(d) > 100 for d in cleaned) or len(cleaned) > 30:
-        raise ValidationError({"duties": "职责最多 30 条，每条不超过 100 字。"})
+        raise ValidationError({"duties": _("职责最多 30 条，每条不超过 100 字。")})
     return cleaned
 
 
@@ -314,10 +324,10 @@ def grid_duty_create(
     inspection_interval_days: int = 90,
 ) -> GridDuty:
     if grid.kind != RegionKind.GRID:
-        raise ValidationError({"grid": "职责清单只能设置在网格上。"})
+        raise ValidationError({"grid": _("职责清单只能设置在网格上。")})
     _require(actor, Cap.MANAGE_GRIDDUTY, grid.path)
     if role not in GridDutyRole.values:
-        raise ValidationError({"role": "岗位无效。"})
+        raise ValidationError({"role": _("岗位无效。")})
     duty = GridDuty(
         grid=grid,
         region_path=grid.path,

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
@@ -13,7 +14,7 @@ class RegionListView(ScopedListView):
     filterset_class = RegionFilterSet
     template_name = "orgs/region_list.html"
     partial_template_name = "orgs/_region_table.html"
-    title = "区划与网格"
+    title = gettext_lazy("区划与网格")
     create_url_name = "orgs:region_create"
     create_capability = Cap.MANAGE_REGION
 
@@ -36,8 +37,8 @@ class RegionDetailView(ScopedDetailView):
 class RegionCreateView(ServiceFormView):
     capability = Cap.MANAGE_REGION
     form_class = forms.RegionCreateForm
-    title = "新增区划或网格"
-    success_message = "区划已创建。"
+    title = gettext_lazy("新增区划或网格")
+    success_message = gettext_lazy("区划已创建。")
 
     def perform(self, form, instance):
         return services.region_create(actor=self.request.user, **form.cleaned_data)
@@ -46,7 +47,7 @@ class RegionCreateView(ServiceFormView):
 class RegionEditView(ServiceFormView):
     capability = Cap.MANAGE_REGION
     form_class = forms.RegionEditForm
-    title = "编辑区划"
+    title = gettext_lazy("编辑区划")
 
     def get_instance(self):
         return selectors.region_get(
@@ -63,7 +64,7 @@ class SectorListView(ScopedListView):
     filterset_class = SectorFilterSet
     template_name = "orgs/sector_list.html"
     partial_template_name = "orgs/_sector_table.html"
-    title = "行业领域安委会"
+    title = gettext_lazy("行业领域安委会")
     create_url_name = "orgs:sector_create"
     create_capability = Cap.MANAGE_SECTOR
 
@@ -85,8 +86,8 @@ class SectorDetailView(ScopedDetailView):
 class SectorCreateView(ServiceFormView):
     capability = Cap.MANAGE_SECTOR
     form_class = forms.SectorCreateForm
-    title = "新增行业领域"
-    success_message = "行业领域已创建。"
+    title = gettext_lazy("新增行业领域")
+    success_message = gettext_lazy("行业领域已创建。")
 
     def perform(self, form, instance):
         return services.sector_create(actor=self.request.user, **form.cleaned_data)
@@ -95,7 +96,7 @@ class SectorCreateView(ServiceFormView):
 class SectorEditView(ServiceFormView):
     capability = Cap.MANAGE_SECTOR
     form_class = forms.SectorEditForm
-    title = "编辑行业领域"
+    title = gettext_lazy("编辑行业领域")
 
     def get_instance(self):
         return selectors.sector_get(
@@ -112,7 +113,7 @@ class OrganisationListView(ScopedListView):
     filterset_class = OrganisationFilterSet
     template_name = "orgs/organisation_list.html"
     partial_template_name = "orgs/_organisation_table.html"
-    title = "组织机构"
+    title = gettext_lazy("组织机构")
     create_url_name = "orgs:organisation_create"
     create_capability = Cap.MANAGE_ORGANISATION
 
@@ -127,8 +128,8 @@ class OrganisationDetailView(ScopedDetailView):
 class OrganisationCreateView(ServiceFormView):
     capability = Cap.MANAGE_ORGANISATION
     form_class = forms.OrganisationCreateForm
-    title = "新增组织机构"
-    success_message = "组织机构已创建。"
+    title = gettext_lazy("新增组织机构")
+    success_message = gettext_lazy("组织机构已创建。")
 
     def perform(self, form, instance):
         return services.organisation_create(actor=self.request.user, **form.cleaned_data)
@@ -137,7 +138,7 @@ class OrganisationCreateView(ServiceFormView):
 class OrganisationEditView(ServiceFormView):
     capability = Cap.MANAGE_ORGANISATION
     form_class = forms.OrganisationEditForm
-    title = "编辑组织机构"
+    title = gettext_lazy("编辑组织机构")
 
     def get_instance(self):
         return selectors.organisation_get(
@@ -156,7 +157,7 @@ class GridDutyListView(ScopedListView):
     filterset_class = GridDutyFilterSet
     template_name = "orgs/gridduty_list.html"
     partial_template_name = "orgs/_gridduty_table.html"
-    title = "网格职责清单"
+    title = gettext_lazy("网格职责清单")
     create_url_name = "orgs:gridduty_create"
     create_capability = Cap.MANAGE_GRIDDUTY
 
@@ -171,8 +172,8 @@ class GridDutyDetailView(ScopedDetailView):
 class GridDutyCreateView(ServiceFormView):
     capability = Cap.MANAGE_GRIDDUTY
     form_class = forms.GridDutyCreateForm
-    title = "新增网格职责"
-    success_message = "网格职责已创建。"
+    title = gettext_lazy("新增网格职责")
+    success_message = gettext_lazy("网格职责已创建。")
 
     def perform(self, form, instance):
         return services.grid_duty_create(actor=self.request.user, **form.cleaned_data)
@@ -181,7 +182,7 @@ class GridDutyCreateView(ServiceFormView):
 class GridDutyEditView(ServiceFormView):
     capability = Cap.MANAGE_GRIDDUTY
     form_class = forms.GridDutyEditForm
-    title = "编辑网格职责"
+    title = gettext_lazy("编辑网格职责")
 
     def get_instance(self):
         return selectors.grid_duty_get(

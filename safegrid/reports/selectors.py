@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from safegrid.accounts import selectors as account_selectors
 from safegrid.accounts.roles import Cap, Role
@@ -30,16 +32,16 @@ class Panel:
 
 
 ROLE_GREETING = {
-    Role.COUNTY_LEADER: "全县安全生产总览",
-    Role.COUNTY_OFFICE: "县安委办工作台",
-    Role.SECTOR_OFFICER: "行业监管工作台",
-    Role.TOWNSHIP_OFFICER: "乡镇安全监管工作台",
-    Role.GRID_WORKER: "我的网格",
-    Role.ENTERPRISE_MANAGER: "本单位安全管理",
-    Role.EXPERT: "专家服务",
-    Role.SYSTEM_ADMIN: "系统配置",
-    Role.SECURITY_ADMIN: "账号与安全策略",
-    Role.AUDIT_ADMIN: "安全审计",
+    Role.COUNTY_LEADER: gettext_lazy("全县安全生产总览"),
+    Role.COUNTY_OFFICE: gettext_lazy("县安委办工作台"),
+    Role.SECTOR_OFFICER: gettext_lazy("行业监管工作台"),
+    Role.TOWNSHIP_OFFICER: gettext_lazy("乡镇安全监管工作台"),
+    Role.GRID_WORKER: gettext_lazy("我的网格"),
+    Role.ENTERPRISE_MANAGER: gettext_lazy("本单位安全管理"),
+    Role.EXPERT: gettext_lazy("专家服务"),
+    Role.SYSTEM_ADMIN: gettext_lazy("系统配置"),
+    Role.SECURITY_ADMIN: gettext_lazy("账号与安全策略"),
+    Role.AUDIT_ADMIN: gettext_lazy("安全审计"),
 }
 
 
@@ -54,11 +56,11 @@ def home_panels(*, actor) -> list[Panel]:
         )
         panels.append(
             Panel(
-                "场所",
+                pgettext("home", "场所"),
                 [
-                    Figure("场所总数", counts["total"], "/sites/"),
-                    Figure("重点场所", counts["key"], "/sites/?is_key=true"),
-                    Figure("企业", counts["enterprises"], "/sites/?category=enterprise"),
+                    Figure(pgettext("home", "场所总数"), counts["total"], "/sites/"),
+                    Figure(pgettext("home", "重点场所"), counts["key"], "/sites/?is_key=true"),
+                    Figure(pgettext("home", "企业"), counts["enterprises"], "/sites/?category=enterprise"),
                 ],
             )
         )
@@ -67,22 +69,35 @@ def home_panels(*, actor) -> list[Panel]:
             townships=Count("id", filter=Q(kind=RegionKind.TOWNSHIP)),
             grids=Count("id", filter=Q(kind=RegionKind.GRID)),
         )
-        figures = [Figure("网格", regions["grids"], f"/orgs/regions/?kind={RegionKind.GRID}")]
+        figures = [
+            Figure(pgettext("home", "网格"), regions["grids"], f"/orgs/regions/?kind={RegionKind.GRID}")
+        ]
         if regions["townships"]:
             figures.insert(
-                0, Figure("乡镇（街道）", regions["townships"], f"/orgs/regions/?kind={RegionKind.TOWNSHIP}")
+                0,
+                Figure(
+                    pgettext("home", "乡镇（街道）"),
+                    regions["townships"],
+                    f"/orgs/regions/?kind={RegionKind.TOWNSHIP}",
+                ),
             )
-        figures.append(Figure("行业领域", org_selectors.sector_list(actor=actor).count(), "/orgs/sectors/"))
-        panels.append(Panel("区划与责任", figures))
+        figures.append(
+            Figure(
+                pgettext("home", "行业领域"), org_selectors.sector_list(actor=actor).count(), "/orgs/sectors/"
+            )
+        )
+        panels.append(Panel(pgettext("home", "区划与责任"), figures))
     if grants_for(actor, Cap.VIEW_USER):
         users = account_selectors.user_list(actor=actor)
         panels.append(
             Panel(
-                "账号",
+                pgettext("home", "账号"),
                 [
-                    Figure("可见账号", users.count(), "/accounts/users/"),
+                    Figure(pgettext("home", "可见账号"), users.count(), "/accounts/users/"),
                     Figure(
-                        "停用账号", users.filter(is_active=False).count(), "/accounts/users/?is_active=false"
+                        pgettext("home", "停用账号"),
+                        users.filter(is_active=False).count(),
+                        "/accounts/users/?is_active=false",
                     ),
                 ],
             )
@@ -90,7 +105,12 @@ def home_panels(*, actor) -> list[Panel]:
     if grants_for(actor, Cap.VIEW_AUDIT):
         from safegrid.core.selectors import audit_entry_list
 
-        panels.append(Panel("审计", [Figure("审计记录", audit_entry_list(actor=actor).count(), "/audit/")]))
+        panels.append(
+            Panel(
+                pgettext("home", "审计"),
+                [Figure(pgettext("home", "审计记录"), audit_entry_list(actor=actor).count(), "/audit/")],
+            )
+        )
     return panels
 
 
@@ -98,4 +118,4 @@ def home_title(*, actor) -> str:
     for role in Role:
         if role in actor.roles:
             return ROLE_GREETING[role]
-    return "工作台"
+    return _("工作台")

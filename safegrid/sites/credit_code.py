@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -24,13 +25,14 @@ def check_character(first17: str) -> str:
 
 
 def credit_code_error(code: str) -> str | None:
-    """The reason `code` is not a valid credit code, in Chinese; None when it is valid."""
+    """The reason `code` is not a valid credit code (Chinese unless another language is active);
+    None when it is valid."""
     if len(code) != 18:
-        return f"统一社会信用代码应为 18 位，当前为 {len(code)} 位。"
+        return _("统一社会信用代码应为 18 位，当前为 %(length)s 位。") % {"length": len(code)}
     if not _SHAPE.match(code):
-        return "统一社会信用代码只能由数字和大写字母（不含 I、O、Z、S、V）组成，第 3–8 位为行政区划代码。"
+        return _("统一社会信用代码只能由数字和大写字母（不含 I、O、Z、S、V）组成，第 3–8 位为行政区划代码。")
     if check_character(code[:17]) != code[17]:
-        return "统一社会信用代码校验位不正确，请核对后重新输入。"
+        return _("统一社会信用代码校验位不正确，请核对后重新输入。")
     return None
 
 

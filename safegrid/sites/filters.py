@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from safegrid.core.filters import ScopedFilterSet, SubtreeFilter
 from safegrid.orgs.models import Region, Sector
@@ -9,13 +10,17 @@ from .models import Site
 
 
 class SiteFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(method="search", label="名称、地址或信用代码")
-    category = django_filters.ChoiceFilter(choices=SiteCategory.choices, label="类别")
-    kind = django_filters.ChoiceFilter(choices=SiteKind.choices, label="场所类型")
-    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.none(), label="行业领域")
-    within = SubtreeFilter(queryset=Region.objects.none(), path_field="region_path", label="所在区划")
-    is_key = django_filters.BooleanFilter(label="重点场所")
-    business_status = django_filters.ChoiceFilter(choices=BusinessStatus.choices, label="经营状态")
+    q = django_filters.CharFilter(method="search", label=gettext_lazy("名称、地址或信用代码"))
+    category = django_filters.ChoiceFilter(choices=SiteCategory.choices, label=gettext_lazy("类别"))
+    kind = django_filters.ChoiceFilter(choices=SiteKind.choices, label=gettext_lazy("场所类型"))
+    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.none(), label=gettext_lazy("行业领域"))
+    within = SubtreeFilter(
+        queryset=Region.objects.none(), path_field="region_path", label=gettext_lazy("所在区划")
+    )
+    is_key = django_filters.BooleanFilter(label=gettext_lazy("重点场所"))
+    business_status = django_filters.ChoiceFilter(
+        choices=BusinessStatus.choices, label=gettext_lazy("经营状态")
+    )
     scoped_filters = {
         "sector": lambda actor: Sector.objects.visible_to(actor),
         "within": lambda actor: Region.objects.visible_to(actor),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.forms import ActorModelForm
@@ -9,7 +10,7 @@ from .services import SITE_EDITABLE, SITE_EDITABLE_BY_SITE_STAFF, normalise_cred
 
 
 class _SiteForm(ActorModelForm):
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=40, required=False)
+    credit_code = forms.CharField(label=gettext_lazy("统一社会信用代码"), max_length=40, required=False)
 
     def clean_credit_code(self):
         return normalise_credit_code(self.cleaned_data.get("credit_code"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.audit import audit_record
@@ -46,9 +47,9 @@ def _may_write_at(actor, capability: str, *, path: str, sector_id: int, site_id:
 
 def _check_links(*, grid: Region, sector: Sector) -> None:
     if grid.kind != RegionKind.GRID:
-        raise ValidationError({"grid": "场所必须归属到网格。"})
+        raise ValidationError({"grid": _("场所必须归属到网格。")})
     if not grid.path.startswith(sector.region_path):
-        raise ValidationError({"sector": "行业领域必须是场所所在县（区）设置的行业领域。"})
+        raise ValidationError({"sector": _("行业领域必须是场所所在县（区）设置的行业领域。")})
 
 
 @transaction.atomic
@@ -76,10 +77,10 @@ def site_create(
     NotInScope: the grid or sector does not exist for them). Enterprises need a valid credit code."""
     _check_links(grid=grid, sector=sector)
     if not _may_write_at(actor, Cap.ADD_SITE, path=grid.path, sector_id=sector.pk, site_id=None):
-        raise NotInScope("未找到。")
+        raise NotInScope(_("未找到。"))
     credit_code = normalise_credit_code(credit_code)
     if category == SiteCategory.ENTERPRISE and not credit_code:
-        raise ValidationError({"credit_code": "企业必须填写统一社会信用代码。"})
+        raise ValidationError({"credit_code": _("企业必须填写统一社会信用代码。")})
     site = Site(
         name=name,
         category=category,
@@ -148,12 +149,12 @@ def site_update(*, actor, site: Site, data: dict[str, Any]) -> Site:
     if not _may_write_at(
         actor, Cap.CHANGE_SITE, path=site.region_path, sector_id=site.sector_id, site_id=site.pk
     ):
-        raise NotInScope("未找到。")
+        raise NotInScope(_("未找到。"))
     territorial = site_territorial_writer(actor=actor, site=site)
     allowed = SITE_EDITABLE if territorial else SITE_EDITABLE_BY_SITE_STAFF
     forbidden = sorted(set(data) & set(SITE_EDITABLE) - set(allowed))
     if forbidden:
-        raise ValidationError(dict.fromkeys(forbidden, "您无权修改此项。"))
+        raise ValidationError(dict.fromkeys(forbidden, _("您无权修改此项。")))
     if "credit_code" in data:
         data = {**data, "credit_code": normalise_credit_code(data["credit_code"])}
     grid = data.get("grid", site.grid)
@@ -162,11 +163,11 @@ def site_update(*, actor, site: Site, data: dict[str, Any]) -> Site:
     if (grid.pk != site.grid_id or sector.pk != site.sector_id) and not _may_write_at(
         actor, Cap.CHANGE_SITE, path=grid.path, sector_id=sector.pk, site_id=None
     ):
-        raise ValidationError({"grid": "您无权将场所移至该网格或行业领域。"})
+        raise ValidationError({"grid": _("您无权将场所移至该网格或行业领域。")})
     category = data.get("category", site.category)
     credit_code = data.get("credit_code", site.credit_code)
     if category == SiteCategory.ENTERPRISE and not credit_code:
-        raise ValidationError({"credit_code": "企业必须填写统一社会信用代码。"})
+        raise ValidationError({"credit_code": _("企业必须填写统一社会信用代码。")})
     if grid.pk != site.grid_id:
         site.region_path = grid.path
     changes = model_update(instance=site, fields=allowed, data={**data, "grid": grid})

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
 from safegrid.accounts.roles import Cap
 from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
 
@@ -11,7 +13,7 @@ class SiteListView(ScopedListView):
     filterset_class = SiteFilterSet
     template_name = "sites/site_list.html"
     partial_template_name = "sites/_site_table.html"
-    title = "场所"
+    title = pgettext_lazy("navigation", "场所")
     create_url_name = "sites:site_create"
     create_capability = Cap.ADD_SITE
 
@@ -26,8 +28,8 @@ class SiteDetailView(ScopedDetailView):
 class SiteCreateView(ServiceFormView):
     capability = Cap.ADD_SITE
     form_class = forms.SiteCreateForm
-    title = "登记场所"
-    success_message = "场所已登记。"
+    title = gettext_lazy("登记场所")
+    success_message = gettext_lazy("场所已登记。")
 
     def perform(self, form, instance):
         return services.site_create(actor=self.request.user, **form.cleaned_data)
@@ -36,7 +38,7 @@ class SiteCreateView(ServiceFormView):
 class SiteEditView(ServiceFormView):
     capability = Cap.CHANGE_SITE
     form_class = forms.SiteEditForm
-    title = "编辑场所"
+    title = gettext_lazy("编辑场所")
 
     def get_instance(self):
         return selectors.site_get(actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.CHANGE_SITE)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from safegrid.accounts.models import User
+from safegrid.hazards.models import Hazard
+from safegrid.inspections.models import Inspection
 from safegrid.orgs.models import GridDuty, Organisation, Region, Sector
 from safegrid.sites.models import Site
 
@@ -34,6 +36,8 @@ VIEWERS = {
     "gridduty": BUSINESS | {"sysadmin"},
     "site": BUSINESS | {"sysadmin"},
     "user": {"leader", "office", "township1", "township2", "secadmin", "office_b"},
+    "inspection": BUSINESS,
+    "hazard": BUSINESS,
 }
 MANAGERS = {
     "region": {"sysadmin"},
@@ -42,10 +46,17 @@ MANAGERS = {
     "gridduty": {"sysadmin", "office", "office_b", "township1", "township2"},
     "site": {"sysadmin", "office", "office_b", "sector_mining", "township1", "township2", "enterprise11"},
     "user": {"secadmin"},
+    "inspection": set(),  # records are not edited; corrections are new records
+    "hazard": set(),  # hazards change only through the transitions (hazards/tests)
 }
 
 # Who may open the create pages: the managers, except enterprise staff, who edit their own site only.
-CREATORS = {**MANAGERS, "site": MANAGERS["site"] - {"enterprise11"}}
+CREATORS = {
+    **MANAGERS,
+    "site": MANAGERS["site"] - {"enterprise11"},
+    "inspection": BUSINESS,
+    "hazard": BUSINESS,
+}
 
 
 def ancestors_or_self(region: Region) -> list[Region]:
@@ -129,6 +140,11 @@ def site_visible(obj: Site, a: Anchor, write: bool = False) -> bool:
     return in_subtree(obj.grid, a.region) and (a.sectors is None or obj.sector in a.sectors)
 
 
+def site_row_visible(obj, a: Anchor, write: bool = False) -> bool:
+    """Rows that belong to a site (inspections, hazards): visible exactly when the site is."""
+    return site_visible(obj.site, a, write)
+
+
 def user_visible(obj: User, a: Anchor, write: bool = False, *, me: User | None = None) -> bool:
     regions = [ra.region for ra in obj.role_assignments.all()]
     if a.site is not None or a.sectors is not None:
@@ -146,7 +162,7 @@ class Resource:
     visible: Callable
     list_page: str
     detail_page: str
-    edit_page: str
+    edit_page: str | None
     create_page: str
     api: str  # router basename
     search: Callable = field(default=lambda obj: obj.name)
@@ -221,6 +237,30 @@ RESOURCES = [
         "user",
         search=lambda obj: obj.username,
     ),
+    Resource(
+        "inspection",
+        Inspection,
+        lambda w: list(Inspection.objects.select_related("site")),
+        site_row_visible,
+        "inspections:inspection_list",
+        "inspections:inspection_detail",
+        None,
+        "inspections:inspection_create",
+        "inspection",
+        search=lambda obj: obj.site.name,
+    ),
+    Resource(
+        "hazard",
+        Hazard,
+        lambda w: list(Hazard.objects.select_related("site")),
+        site_row_visible,
+        "hazards:hazard_list",
+        "hazards:hazard_detail",
+        None,
+        "hazards:hazard_report",
+        "hazard",
+        search=lambda obj: obj.number,
+    ),
 ]
 
 # Routes that are not scoped resources, each with the reason it needs no scope oracle.
@@ -238,4 +278,17 @@ NON_RESOURCE_ROUTES = {
     "api:me": "the signed-in user's own account",
     "api:token_login": "token exchange",
     "api:token_logout": "token revocation",
+    "attachments:download": "scoped file download (owner's view scope, 404 outside); checked in "
+    "safegrid/attachments/tests/test_views.py",
+    "api:attachment-list": "attachments have no pages of their own; scope per owner checked in "
+    "safegrid/attachments/tests/test_api.py",
+    "api:attachment-detail": "scope per owner checked in safegrid/attachments/tests/test_api.py",
+    "hazards:hazard_action": "one transition form per hazard; checked in hazards/tests/test_views.py",
+    "api:hazard-assign": "transition; scope and level checked in hazards/tests/test_api.py",
+    "api:hazard-start": "transition; see api:hazard-assign",
+    "api:hazard-submit": "transition; see api:hazard-assign",
+    "api:hazard-verify": "transition; see api:hazard-assign",
+    "api:hazard-escalate": "transition; see api:hazard-assign",
+    "api:hazard-extend": "transition; see api:hazard-assign",
+    "api:hazard-on-the-spot": "report-and-close; same scope as api:hazard-list create",
 }

@@ -3,18 +3,25 @@ the action; a refused or invalid write leaves none and changes no row."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import PASSWORD, credit_code
 from safegrid.accounts.models import RoleAssignment, User
 from safegrid.core.models import AuditEntry
+from safegrid.hazards.models import Hazard
+from safegrid.inspections.models import Inspection
 from safegrid.orgs.models import GridDuty, Organisation, Region, Sector
 from safegrid.sites.models import Site
+
+TODAY = timezone.localdate()
+TOMORROW = TODAY + datetime.timedelta(days=1)
 
 
 @dataclass
@@ -243,6 +250,60 @@ WRITES = [
         "role.assign",
         RoleAssignment,
     ),
+    Write(
+        "inspection create page",
+        "grid11",
+        "page",
+        lambda w: reverse("inspections:inspection_create"),
+        lambda w: {
+            "site": w.site11_mall.pk,
+            "kind": "daily_patrol",
+            "inspected_on": str(TODAY),
+            "inspectors": "张三",
+            "result": "no_hazard",
+        },
+        lambda w: {
+            "site": w.site11_mall.pk,
+            "kind": "daily_patrol",
+            "inspected_on": str(TOMORROW),
+            "inspectors": "张三",
+            "result": "no_hazard",
+        },
+        "inspection.record",
+        Inspection,
+    ),
+    Write(
+        "hazard report page",
+        "grid11",
+        "page",
+        lambda w: reverse("hazards:hazard_report"),
+        lambda w: {
+            "site": w.site11_mall.pk,
+            "category": "thing",
+            "grade": "general",
+            "source": "patrol",
+            "description": "灭火器过期",
+        },
+        lambda w: {
+            "site": w.site21_hotel.pk,
+            "category": "thing",
+            "grade": "general",
+            "source": "patrol",
+            "description": "越权上报",
+        },
+        "hazard.report",
+        Hazard,
+    ),
+    Write(
+        "hazard escalate page",
+        "township1",
+        "page",
+        lambda w: reverse("hazards:hazard_action", args=[w.hazards["g11"].pk, "escalate"]),
+        lambda w: {"reason": "乡镇无法协调"},
+        lambda w: {"reason": ""},
+        "hazard.escalate",
+        Hazard,
+    ),
     # ---- API ----
     Write(
         "region create api",
@@ -372,6 +433,69 @@ WRITES = [
         },
         "user.create",
         User,
+    ),
+    Write(
+        "inspection create api",
+        "enterprise11",
+        "api",
+        lambda w: reverse("api:inspection-list"),
+        lambda w: {
+            "site": w.site11_mine.pk,
+            "kind": "self_inspection",
+            "inspected_on": str(TODAY),
+            "inspectors": "安全员",
+            "result": "no_hazard",
+            "items": [{"item": "消防器材", "result": "ok"}],
+        },
+        lambda w: {
+            "site": w.site11_mine.pk,
+            "kind": "key_inspection",
+            "inspected_on": str(TODAY),
+            "inspectors": "安全员",
+            "result": "no_hazard",
+        },
+        "inspection.record",
+        Inspection,
+    ),
+    Write(
+        "hazard report api",
+        "grid11",
+        "api",
+        lambda w: reverse("api:hazard-list"),
+        lambda w: {"site": w.site11_mall.pk, "category": "thing", "description": "灭火器过期"},
+        lambda w: {"site": w.site11_mall.pk, "category": "thing", "description": ""},
+        "hazard.report",
+        Hazard,
+    ),
+    Write(
+        "hazard assign api",
+        "township1",
+        "api",
+        lambda w: reverse("api:hazard-assign", args=[w.hazards["g11"].pk]),
+        lambda w: {
+            "grade": "general",
+            "responsible_org": w.org_t1.pk,
+            "responsible_person": "王",
+            "deadline": str(TOMORROW),
+        },
+        lambda w: {
+            "grade": "general",
+            "responsible_org": w.org_t1.pk,
+            "responsible_person": "王",
+            "deadline": "2001-01-01",
+        },
+        "hazard.assign",
+        Hazard,
+    ),
+    Write(
+        "hazard escalate api",
+        "township1",
+        "api",
+        lambda w: reverse("api:hazard-escalate", args=[w.hazards["g11"].pk]),
+        lambda w: {"reason": "乡镇无法协调"},
+        lambda w: {"reason": "  "},
+        "hazard.escalate",
+        Hazard,
     ),
     Write(
         "user patch api",

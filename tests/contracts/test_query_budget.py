@@ -22,10 +22,23 @@ BUDGET = 16
 def _grow(world, n: int) -> None:
     """Add `n` more rows of every resource inside county A."""
     for i in range(n):
-        Site.objects.create(name=f"加测场所{i}", category="enterprise", kind="factory", credit_code=credit_code(700 + i),
-                            sector=world.fire, grid=world.g12, region_path=world.g12.path, address="x")
-        org = Organisation.objects.create(name=f"加测单位{i}", kind=OrganisationKind.DEPARTMENT, region=world.county,
-                                          region_path=world.county.path, sector=world.fire)
+        Site.objects.create(
+            name=f"加测场所{i}",
+            category="enterprise",
+            kind="factory",
+            credit_code=credit_code(700 + i),
+            sector=world.fire,
+            grid=world.g12,
+            region_path=world.g12.path,
+            address="x",
+        )
+        org = Organisation.objects.create(
+            name=f"加测单位{i}",
+            kind=OrganisationKind.DEPARTMENT,
+            region=world.county,
+            region_path=world.county.path,
+            sector=world.fire,
+        )
         user = make_user(f"extra{i}", Role.SECTOR_OFFICER, world.county, sectors=[world.fire, world.mining])
         user.organisation = org
         user.save(update_fields=["organisation"])

@@ -66,7 +66,16 @@ def test_every_route_is_registered():
         }
     names = {n for n in _route_names() if not n.startswith("admin:")}
     assert sorted(names - registered) == []
-    assert sorted({basename for _, _, basename in router.registry} - {r.api for r in RESOURCES}) == []
+    # A viewset without pages of its own (attachments) may be listed as non-resource routes instead,
+    # both its -list and its -detail route, each with the reason and where its scope is tested.
+    listed = {
+        name.removeprefix("api:").removesuffix("-list")
+        for name in NON_RESOURCE_ROUTES
+        if name.startswith("api:") and name.endswith("-list") and f"{name[:-5]}-detail" in NON_RESOURCE_ROUTES
+    }
+    assert (
+        sorted({basename for _, _, basename in router.registry} - {r.api for r in RESOURCES} - listed) == []
+    )
 
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.key)
@@ -78,7 +87,7 @@ def test_reads_are_scoped(world, client, resource, user_key):
     expected = {o.pk for o in objects if _visible(resource, user_key, o, world)}
     may_view = user_key in VIEWERS[resource.key]
 
-    page = client.get(reverse(resource.list_page), {"page_size": 200})
+    page = client.get(reverse(resource.list_page))  # the page as a person opens it: no parameters
     api_list = client.get(reverse(f"api:{resource.api}-list"), {"page_size": 200})
     if not may_view:
         assert (page.status_code, api_list.status_code) == (403, 403)
@@ -129,6 +138,8 @@ def test_writes_are_scoped(world, client, resource, user_key):
     may_manage = user_key in MANAGERS[resource.key]
     create = client.get(reverse(resource.create_page))
     assert create.status_code == (200 if user_key in CREATORS[resource.key] else 403)
+    if resource.edit_page is None:
+        return
     for obj in resource.objects(world):
         manageable = _visible(resource, user_key, obj, world, write=True)
         edit = client.get(reverse(resource.edit_page, kwargs={"pk": obj.pk}))

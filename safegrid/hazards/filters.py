@@ -1,0 +1,65 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from safegrid.core.filters import ScopedFilterSet, SubtreeFilter
+from safegrid.orgs import selectors as org_selectors
+from safegrid.orgs.models import Region, Sector
+
+from .choices import DEADLINE_STATUSES, HandlingLevel, HazardGrade, HazardSource, HazardStatus
+from .models import Hazard
+
+
+class HazardFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(method="search", label="编号、描述或场所")
+    status = django_filters.ChoiceFilter(choices=HazardStatus.choices, label="状态")
+    grade = django_filters.ChoiceFilter(choices=HazardGrade.choices, label="等级")
+    level = django_filters.TypedChoiceFilter(choices=HandlingLevel.choices, coerce=int, label="处置层级")
+    source = django_filters.ChoiceFilter(choices=HazardSource.choices, label="来源")
+    sector = django_filters.ModelChoiceFilter(
+        queryset=Sector.objects.none(), field_name="sector_id", method="by_sector", label="行业领域"
+    )
+    within = SubtreeFilter(queryset=Region.objects.none(), path_field="region_path", label="所在区划")
+    overdue = django_filters.BooleanFilter(method="by_overdue", label="逾期")
+    supervised = django_filters.BooleanFilter(label="挂牌督办")
+    reported_from = django_filters.DateFilter(
+        field_name="reported_at", lookup_expr="date__gte", label="上报起"
+    )
+    reported_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte", label="上报止")
+    site = django_filters.NumberFilter(field_name="site_id", label="场所")
+    scoped_filters = {
+        "sector": lambda actor: org_selectors.sector_list(actor=actor),
+        "within": lambda actor: org_selectors.region_list(actor=actor),
+    }
+
+    class Meta:
+        model = Hazard
+        fields = [
+            "q",
+            "status",
+            "grade",
+            "level",
+            "source",
+            "sector",
+            "within",
+            "overdue",
+            "supervised",
+            "reported_from",
+            "reported_to",
+            "site",
+        ]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(number__iexact=value) | Q(description__icontains=value) | Q(site__name__icontains=value)
+        )
+
+    def by_sector(self, queryset, name, value):
+        return queryset.filter(sector_id=value.pk) if value else queryset
+
+    def by_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        condition = Q(status__in=DEADLINE_STATUSES, deadline__lt=timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)

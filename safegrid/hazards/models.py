@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safegrid.core.scope import Grant, ScopedQuerySet, row_scope_q
+from safegrid.inspections.models import Inspection
+from safegrid.orgs.models import Organisation
+from safegrid.sites.models import Site
+
+from .choices import (
+    DEADLINE_STATUSES,
+    HandlingLevel,
+    HazardCategory,
+    HazardGrade,
+    HazardSource,
+    HazardStatus,
+)
+
+
+class HazardQuerySet(ScopedQuerySet):
+    def scope_q(self, grant: Grant, actor, *, write: bool = False) -> Q | None:
+        return row_scope_q(grant, region="region_path", sector="sector_id", site="site_id")
+
+    def open(self):
+        return self.exclude(status=HazardStatus.CLOSED)
+
+    def overdue(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(status__in=DEADLINE_STATUSES, deadline__lt=today)
+
+
+class Hazard(models.Model):
+    """Hidden hazard (事故隐患): found at a site, assigned to a responsible unit with a deadline,
+    escalated up the handling levels when a level cannot solve it, verified and closed (销号).
+
+    `status` and `level` change only through the services in hazards/services.py, each of which
+    appends a HazardEvent. Scope keys (region path, sector, site) are copied from the site."""
+
+    number = models.CharField(_("隐患编号"), max_length=32, unique=True)
+    site = models.ForeignKey(Site, verbose_name=_("场所"), on_delete=models.PROTECT, related_name="hazards")
+    region_path = models.CharField(_("区划路径"), max_length=255, editable=False)
+    sector_id = models.BigIntegerField(_("行业领域"), editable=False)
+    inspection = models.ForeignKey(
+        Inspection,
+        verbose_name=_("检查记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hazards",
+    )
+    source = models.CharField(_("来源"), max_length=20, choices=HazardSource.choices)
+    category = models.CharField(_("隐患类别"), max_length=16, choices=HazardCategory.choices)
+    grade = models.CharField(_("隐患等级"), max_length=10, choices=HazardGrade.choices)
+    description = models.TextField(_("隐患描述"), max_length=2000)
+    location = models.CharField(_("具体位置"), max_length=200, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(_("纬度"), max_digits=8, decimal_places=6, null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上报人"), on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
+
+    status = models.CharField(
+        _("状态"), max_length=12, choices=HazardStatus.choices, default=HazardStatus.REPORTED
+    )
+    level = models.PositiveSmallIntegerField(
+        _("处置层级"), choices=HandlingLevel.choices, default=HandlingLevel.TERRITORIAL
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    responsible_org = models.ForeignKey(
+        Organisation,
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    responsible_person = models.CharField(_("责任人"), max_length=30, blank=True)
+    deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("交办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    # The five items a major hazard needs in place before rectification starts (五落实).
+    measures = models.TextField(_("整改措施"), max_length=2000, blank=True)
+    funds = models.DecimalField(_("整改资金（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    emergency_plan = models.TextField(_("应急预案"), max_length=2000, blank=True)
+    supervised = models.BooleanField(_("挂牌督办"), default=False)
+
+    rectification_note = models.TextField(_("整改情况"), max_length=2000, blank=True)
+    rectified_at = models.DateTimeField(_("整改完成时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("销号人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    on_the_spot = models.BooleanField(_("立即整改"), default=False)
+    last_notice_on = models.DateField(_("最近督办日期"), null=True, blank=True)
+
+    objects = HazardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("隐患")
+        verbose_name_plural = _("隐患")
+        ordering = ["-reported_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["region_path", "reported_at"],
+                name="hazard_path_reported_idx",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
+            models.Index(
+                fields=["sector_id", "region_path"],
+                name="hazard_sector_path_idx",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(fields=["site", "reported_at"], name="hazard_site_reported_idx"),
+            # Open work: queues, overdue lists and the sweep (PERFORMANCE.md: partial index).
+            models.Index(
+                fields=["deadline", "id"],
+                name="hazard_open_deadline_idx",
+                condition=~Q(status=HazardStatus.CLOSED),
+            ),
+            models.Index(
+                fields=["region_path", "deadline", "id"],
+                name="hazard_open_path_deadline_idx",
+                opclasses=["varchar_pattern_ops", "date_ops", "int8_ops"],
+                condition=~Q(status=HazardStatus.CLOSED),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=4), name="hazard_level_range"),
+            models.CheckConstraint(
+                condition=~Q(grade=HazardGrade.MAJOR) | Q(level__gte=2) | Q(status=HazardStatus.CLOSED),
+                name="hazard_major_at_sector_level_or_above",
+            ),
+            models.CheckConstraint(
+                condition=~Q(
+                    status__in=[HazardStatus.ASSIGNED, HazardStatus.RECTIFYING, HazardStatus.VERIFYING]
+                )
+                | Q(deadline__isnull=False),
+                name="hazard_assigned_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=HazardStatus.CLOSED) | Q(closed_at__isnull=False),
+                name="hazard_closed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.description[:20]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("hazards:hazard_detail", kwargs={"pk": self.pk})
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status in DEADLINE_STATUSES and self.deadline is not None and self.deadline < today
+
+    @property
+    def is_major(self) -> bool:
+        return self.grade == HazardGrade.MAJOR
+
+    def missing_five_items(self) -> list[str]:
+        """The five items (责任、措施、资金、时限、预案) not yet in place, by name."""
+        missing = []
+        if not (self.responsible_org_id and self.responsible_person):
+            missing.append("责任")
+        if not self.measures.strip():
+            missing.append("措施")
+        if self.funds is None:
+            missing.append("资金")
+        if self.deadline is None:
+            missing.append("时限")
+        if not self.emergency_plan.strip():
+            missing.append("预案")
+        return missing
+
+
+class HazardEvent(models.Model):
+    """One step of a hazard's timeline (隐患处置记录): who, when, from → to, level, note."""
+
+    hazard = models.ForeignKey(
+        Hazard, verbose_name=_("隐患"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("操作"), max_length=24)
+    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12)
+    from_level = models.PositiveSmallIntegerField(_("原层级"), null=True, blank=True)
+    to_level = models.PositiveSmallIntegerField(_("新层级"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    note = models.TextField(_("说明"), max_length=2000, blank=True)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("隐患处置记录")
+        verbose_name_plural = _("隐患处置记录")
+        ordering = ["hazard_id", "at", "id"]
+        indexes = [models.Index(fields=["hazard", "at"], name="hazard_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.action} {self.from_status}→{self.to_status}"
+
+    def get_action_display(self) -> str:
+        from .choices import HazardAction
+
+        try:
+            return str(HazardAction(self.action).label)
+        except ValueError:
+            return self.action

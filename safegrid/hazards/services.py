@@ -1,0 +1,412 @@
+"""The hazard closed loop (隐患闭环). Every state change is one named service that locks the row,
+checks the transition table, the actor's level and scope, appends one timeline event and writes one
+audit record, all in one transaction. Nothing else writes `status` or `level`."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from safegrid.accounts.roles import Cap
+from safegrid.core.audit import audit_record
+from safegrid.core.exceptions import CapabilityDenied, NotInScope, TransitionNotAllowed
+from safegrid.inspections.models import Inspection
+from safegrid.orgs.models import Organisation
+from safegrid.sites.models import Site
+
+from . import policies
+from .choices import TRANSITIONS, HandlingLevel, HazardAction, HazardGrade, HazardSource, HazardStatus
+from .models import Hazard, HazardEvent
+
+
+def _county_code(region_path: str) -> str:
+    parts = [p for p in region_path.split("/") if p]
+    return parts[2] if len(parts) > 2 else parts[-1]
+
+
+def _add_event(
+    *,
+    hazard: Hazard,
+    actor,
+    action: str,
+    from_status: str,
+    from_level: int | None,
+    note: str = "",
+    data: dict | None = None,
+) -> HazardEvent:
+    return HazardEvent.objects.create(
+        hazard=hazard,
+        action=action,
+        from_status=from_status,
+        to_status=hazard.status,
+        from_level=from_level,
+        to_level=hazard.level,
+        actor=actor,
+        note=note,
+        data=data or {},
+    )
+
+
+def _site_for_report(actor, site: Site) -> Site:
+    if not Site.objects.visible_to(actor, Cap.REPORT_HAZARD).filter(pk=site.pk).exists():
+        raise NotInScope("未找到。")
+    return site
+
+
+@transaction.atomic
+def hazard_report(
+    *,
+    actor,
+    site: Site,
+    description: str,
+    category: str,
+    grade: str = HazardGrade.GENERAL,
+    source: str = HazardSource.PATROL,
+    location: str = "",
+    longitude: Decimal | None = None,
+    latitude: Decimal | None = None,
+    inspection: Inspection | None = None,
+    reported_at: datetime.datetime | None = None,
+) -> Hazard:
+    """Report a hazard found at a site in the actor's scope. It starts at the reporter's handling
+    level (a major hazard at sector level at least), status 已上报, awaiting assignment."""
+    site = _site_for_report(actor, site)
+    if inspection is not None and inspection.site_id != site.pk:
+        raise ValidationError({"inspection": "检查记录与场所不一致。"})
+    hazard = Hazard(
+        number=f"tmp-{uuid.uuid4().hex}",
+        site=site,
+        region_path=site.region_path,
+        sector_id=site.sector_id,
+        inspection=inspection,
+        source=source,
+        category=category,
+        grade=grade,
+        description=(description or "").strip(),
+        location=location,
+        longitude=longitude,
+        latitude=latitude,
+        reported_by=actor,
+        reported_at=reported_at or timezone.now(),
+        level=policies.initial_level(actor, major=grade == HazardGrade.MAJOR),
+    )
+    hazard.full_clean(exclude=["number"])
+    hazard.save()
+    hazard.number = (
+        f"YH{_county_code(site.region_path)}{timezone.localtime(hazard.reported_at):%Y}{hazard.pk:07d}"
+    )
+    hazard.save(update_fields=["number"])
+    _add_event(
+        hazard=hazard,
+        actor=actor,
+        action=HazardAction.REPORT,
+        from_status="",
+        from_level=None,
+        note=hazard.description[:200],
+    )
+    audit_record(
+        actor=actor,
+        action="hazard.report",
+        obj=hazard,
+        changes={"status": [None, hazard.status], "level": [None, hazard.level]},
+    )
+    return hazard
+
+
+@transaction.atomic
+def hazard_rectify_on_spot(
+    *,
+    actor,
+    site: Site,
+    description: str,
+    category: str,
+    rectification_note: str,
+    source: str = HazardSource.PATROL,
+    location: str = "",
+    longitude: Decimal | None = None,
+    latitude: Decimal | None = None,
+    inspection: Inspection | None = None,
+) -> Hazard:
+    """立即整改: a general hazard fixed while the reporter is there, reported and closed in one
+    step; counted as found and rectified. A major hazard can never be closed this way."""
+    if not (rectification_note or "").strip():
+        raise ValidationError({"rectification_note": "请说明现场整改情况。"})
+    hazard = hazard_report(
+        actor=actor,
+        site=site,
+        description=description,
+        category=category,
+        grade=HazardGrade.GENERAL,
+        source=source,
+        location=location,
+        longitude=longitude,
+        latitude=latitude,
+        inspection=inspection,
+    )
+    now = timezone.now()
+    hazard.status = HazardStatus.CLOSED
+    hazard.on_the_spot = True
+    hazard.rectification_note = rectification_note.strip()
+    hazard.rectified_at = now
+    hazard.closed_at = now
+    hazard.closed_by = actor
+    hazard.version += 1
+    hazard.save(
+        update_fields=[
+            "status",
+            "on_the_spot",
+            "rectification_note",
+            "rectified_at",
+            "closed_at",
+            "closed_by",
+            "version",
+        ]
+    )
+    _add_event(
+        hazard=hazard,
+        actor=actor,
+        action=HazardAction.RECTIFY_ON_SPOT,
+        from_status=HazardStatus.REPORTED,
+        from_level=hazard.level,
+        note=hazard.rectification_note,
+    )
+    audit_record(
+        actor=actor,
+        action="hazard.rectify_on_spot",
+        obj=hazard,
+        changes={"status": [HazardStatus.REPORTED, HazardStatus.CLOSED]},
+    )
+    return hazard
+
+
+@contextmanager
+def _transition(
+    *, actor, hazard: Hazard, action: str, expected_version: int | None = None
+) -> Iterator[Hazard]:
+    """Lock the row, check scope, state, level and version, then let the caller change it; write the
+    event and the audit record after. Must run inside transaction.atomic."""
+    locked = (
+        Hazard.objects.visible_to(actor, Cap.VIEW_HAZARD).select_for_update().filter(pk=hazard.pk).first()
+    )
+    if locked is None:
+        raise NotInScope("未找到。")
+    label = HazardAction(action).label
+    if expected_version is not None and locked.version != expected_version:
+        raise TransitionNotAllowed("该隐患已被他人更新，请刷新后重试。")
+    if not policies.state_allows(locked, action):
+        if action == HazardAction.ESCALATE and locked.level >= HandlingLevel.COUNTY_COMMITTEE:
+            raise TransitionNotAllowed("已在县安委会层级处置，不能再提级。")
+        raise TransitionNotAllowed(f"隐患当前状态为“{locked.get_status_display()}”，不能{label}。")
+    if not policies.actor_may(actor, locked, action):
+        raise CapabilityDenied(f"隐患当前由“{locked.get_level_display()}”处置，您无权{label}。")
+    from_status, from_level = locked.status, locked.level
+    before = {"status": from_status, "level": from_level, "deadline": str(locked.deadline or "")}
+    locked._event_note = ""
+    locked._event_data = {}
+    yield locked
+    _froms, to = TRANSITIONS[action]
+    if to is not None and locked.status == from_status and to != from_status:
+        locked.status = to
+    locked.version += 1
+    locked.full_clean(exclude=["number"])
+    locked.save()
+    _add_event(
+        hazard=locked,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        from_level=from_level,
+        note=locked._event_note,
+        data=locked._event_data,
+    )
+    after = {"status": locked.status, "level": locked.level, "deadline": str(locked.deadline or "")}
+    audit_record(
+        actor=actor,
+        action=f"hazard.{action}",
+        obj=locked,
+        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+    )
+
+
+def _check_deadline(deadline: datetime.date | None, *, today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    if deadline is None:
+        raise ValidationError({"deadline": "请填写整改期限。"})
+    if deadline < today:
+        raise ValidationError({"deadline": "整改期限不能早于今天。"})
+    return deadline
+
+
+@transaction.atomic
+def hazard_assign(
+    *,
+    actor,
+    hazard: Hazard,
+    grade: str,
+    responsible_org: Organisation,
+    responsible_person: str,
+    deadline: datetime.date | None = None,
+    workdays: int | None = None,
+    measures: str = "",
+    funds: Decimal | None = None,
+    emergency_plan: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> Hazard:
+    """交办: the handling level confirms the grade and names the responsible unit, person and
+    deadline (a date, or a number of working days on the Chinese public-holiday calendar). A major
+    hazard must be handled at sector level or above and is listed for county supervision (挂牌督办)."""
+    if workdays is not None:
+        from safegrid.core.workdays import add_workdays
+
+        if workdays < 1 or workdays > 365:
+            raise ValidationError({"workdays": "工作日数应在 1 到 365 之间。"})
+        deadline = add_workdays(timezone.localdate(), workdays)
+    deadline = _check_deadline(deadline)
+    if not (responsible_person or "").strip():
+        raise ValidationError({"responsible_person": "请填写责任人。"})
+    if grade not in HazardGrade.values:
+        raise ValidationError({"grade": "隐患等级无效。"})
+    with _transition(
+        actor=actor, hazard=hazard, action=HazardAction.ASSIGN, expected_version=expected_version
+    ) as h:
+        if grade == HazardGrade.MAJOR and h.level < HandlingLevel.SECTOR:
+            raise ValidationError({"grade": "重大隐患须由行业领域安委会及以上层级处置，请先提级。"})
+        if not responsible_org.region_path or not (
+            h.region_path.startswith(responsible_org.region_path)
+            or responsible_org.region_path.startswith(h.region_path)
+        ):
+            raise ValidationError({"responsible_org": "责任单位必须是该场所所在区划的单位。"})
+        h.grade = grade
+        h.responsible_org = responsible_org
+        h.responsible_person = responsible_person.strip()
+        h.deadline = deadline
+        h.measures = measures or h.measures
+        h.funds = funds if funds is not None else h.funds
+        h.emergency_plan = emergency_plan or h.emergency_plan
+        h.assigned_by = actor
+        h.assigned_at = timezone.now()
+        if grade == HazardGrade.MAJOR:
+            h.supervised = True
+        h._event_note = note
+        h._event_data = {
+            "deadline": str(deadline),
+            "responsible_org": responsible_org.pk,
+            "responsible_person": h.responsible_person,
+            "grade": grade,
+        }
+    return h
+
+
+@transaction.atomic
+def hazard_start(
+    *,
+    actor,
+    hazard: Hazard,
+    note: str = "",
+    measures: str | None = None,
+    funds: Decimal | None = None,
+    emergency_plan: str | None = None,
+    expected_version: int | None = None,
+) -> Hazard:
+    """开始整改. A major hazard needs the five items (责任、措施、资金、时限、预案) in place first."""
+    with _transition(
+        actor=actor, hazard=hazard, action=HazardAction.START, expected_version=expected_version
+    ) as h:
+        if measures is not None:
+            h.measures = measures
+        if funds is not None:
+            h.funds = funds
+        if emergency_plan is not None:
+            h.emergency_plan = emergency_plan
+        if h.is_major:
+            missing = h.missing_five_items()
+            if missing:
+                raise ValidationError(
+                    {"measures": f"重大隐患须“五落实”后方可开始整改，尚缺：{'、'.join(missing)}。"}
+                )
+        h._event_note = note
+    return h
+
+
+@transaction.atomic
+def hazard_submit(
+    *, actor, hazard: Hazard, rectification_note: str, expected_version: int | None = None
+) -> Hazard:
+    """报告整改完成: the responsible unit reports completion with a description (and evidence files)."""
+    if not (rectification_note or "").strip():
+        raise ValidationError({"rectification_note": "请说明整改情况。"})
+    with _transition(
+        actor=actor, hazard=hazard, action=HazardAction.SUBMIT, expected_version=expected_version
+    ) as h:
+        h.rectification_note = rectification_note.strip()
+        h.rectified_at = timezone.now()
+        h._event_note = h.rectification_note
+    return h
+
+
+@transaction.atomic
+def hazard_verify(
+    *, actor, hazard: Hazard, passed: bool, note: str = "", expected_version: int | None = None
+) -> Hazard:
+    """复查: pass → 销号 (closed); fail → back to rectifying, with a note saying what is still wrong."""
+    action = HazardAction.VERIFY_PASS if passed else HazardAction.VERIFY_FAIL
+    if not passed and not (note or "").strip():
+        raise ValidationError({"note": "复查不通过时请说明原因。"})
+    with _transition(actor=actor, hazard=hazard, action=action, expected_version=expected_version) as h:
+        if passed:
+            h.closed_at = timezone.now()
+            h.closed_by = actor
+        h._event_note = (note or "").strip()
+    return h
+
+
+@transaction.atomic
+def hazard_escalate(*, actor, hazard: Hazard, reason: str, expected_version: int | None = None) -> Hazard:
+    """提级: what this level cannot solve goes to the next level (grid/township → sector committee →
+    county office → county committee), which must assign it again (unit, person, deadline)."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "提级处置必须说明原因。"})
+    with _transition(
+        actor=actor, hazard=hazard, action=HazardAction.ESCALATE, expected_version=expected_version
+    ) as h:
+        h.level += 1
+        h.status = HazardStatus.REPORTED
+        h._event_note = reason.strip()
+    return h
+
+
+@transaction.atomic
+def hazard_extend(
+    *, actor, hazard: Hazard, deadline: datetime.date, reason: str, expected_version: int | None = None
+) -> Hazard:
+    """延期: a later deadline with a reason, decided by the handling level."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "延长期限必须说明原因。"})
+    with _transition(
+        actor=actor, hazard=hazard, action=HazardAction.EXTEND, expected_version=expected_version
+    ) as h:
+        if h.deadline is not None and deadline <= h.deadline:
+            raise ValidationError({"deadline": "新的期限必须晚于原期限。"})
+        _check_deadline(deadline)
+        h._event_data = {"from": str(h.deadline), "to": str(deadline)}
+        h.deadline = deadline
+        h._event_note = reason.strip()
+    return h
+
+
+TRANSITION_SERVICES: dict[str, Any] = {
+    HazardAction.ASSIGN: hazard_assign,
+    HazardAction.START: hazard_start,
+    HazardAction.SUBMIT: hazard_submit,
+    HazardAction.ESCALATE: hazard_escalate,
+    HazardAction.EXTEND: hazard_extend,
+}
