@@ -229,6 +229,16 @@ def _fast_password_hasher():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request with Accept-Language: en activates English in this thread; reset it so that no
+    test leaks its language into the next one."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     cache.clear()
     yield

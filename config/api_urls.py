@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from safegrid.accounts.api import MeView, TokenLoginView, TokenLogoutView, UserViewSet
 from safegrid.attachments.api import AttachmentViewSet
+from safegrid.enforcement.api import EnforcementDocumentViewSet, PenaltyViewSet
 from safegrid.hazards.api import HazardViewSet
 from safegrid.inspections.api import InspectionViewSet
 from safegrid.orgs.api import GridDutyViewSet, OrganisationViewSet, RegionViewSet, SectorViewSet
@@ -19,6 +20,8 @@ router.register("users", UserViewSet, basename="user")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("hazards", HazardViewSet, basename="hazard")
 router.register("attachments", AttachmentViewSet, basename="attachment")
+router.register("enforcement-documents", EnforcementDocumentViewSet, basename="enforcement-document")
+router.register("penalties", PenaltyViewSet, basename="penalty")
 
 app_name = "api"
 

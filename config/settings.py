@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "safegrid.sites",
     "safegrid.inspections",
     "safegrid.hazards",
+    "safegrid.enforcement",
+    "safegrid.notifications",
     "safegrid.attachments",
     "safegrid.reports",
 ]
@@ -92,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "safegrid.core.context_processors.navigation",
+                "safegrid.notifications.context_processors.inbox",
             ],
         },
     },
@@ -215,6 +219,12 @@ SPECTACULAR_SETTINGS = {
         "InspectionResultEnum": "safegrid.inspections.choices.InspectionResult",
         "ItemResultEnum": "safegrid.inspections.choices.ItemResult",
         "AttachmentKindEnum": "safegrid.attachments.choices.AttachmentKind",
+        # Several models have a `status`; name each set (the hazard one was "StatusEnum" alone).
+        "HazardStatusEnum": "safegrid.hazards.choices.HazardStatus",
+        "DocumentTypeEnum": "safegrid.enforcement.choices.DocumentType",
+        "DocumentStatusEnum": "safegrid.enforcement.choices.DocumentStatus",
+        "PenaltyTypeEnum": "safegrid.enforcement.choices.PenaltyType",
+        "PenaltyStatusEnum": "safegrid.enforcement.choices.PenaltyStatus",
     },
 }
 
@@ -234,3 +244,34 @@ LOGGING = {
 
 # The deterministic demo county (management command `seed_demo`).
 SAFEGRID_DEMO_PASSWORD = os.environ.get("SAFEGRID_DEMO_PASSWORD", "Safegrid@2024")
+
+
+# ---- Background jobs (one interface: Celery) ----------------------------------------------------
+# With CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) tasks go to real workers; without it they
+# run inline in the caller, so the embedded demo needs no broker.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True  # a job interrupted by a worker crash runs again (jobs are idempotent)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # The overdue sweep runs once a night, after the day's deadlines have passed.
+    # Reminders of deadlines within three days go out every morning before office hours.
+    "hazard-due-soon": {
+        "task": "safegrid.notifications.tasks.due_soon_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "hazard-overdue-sweep": {
+        "task": "safegrid.hazards.tasks.overdue_sweep",
+        "schedule": crontab(hour=1, minute=5),
+    },
+}
+
+# ---- Hazard loop ------------------------------------------------------------------------------
+# Days past the deadline before the nightly sweep escalates a hazard and sends 督办 notices.
+# Email copies of in-app notifications (needs SAFEGRID_EMAIL_HOST).
+SAFEGRID_EMAIL_NOTIFICATIONS = bool(os.environ.get("SAFEGRID_EMAIL_HOST"))
+DEFAULT_FROM_EMAIL = os.environ.get("SAFEGRID_EMAIL_FROM", "safegrid@localhost")
+SAFEGRID_OVERDUE_GRACE_DAYS = int(os.environ.get("SAFEGRID_OVERDUE_GRACE_DAYS", "3"))

@@ -56,25 +56,35 @@ class Cap:
     HANDLE_HAZARD = "hazards.handle_hazard"  # assign, escalate, extend, verify at the role's handling level
     VERIFY_HAZARD = "hazards.verify_hazard"  # grid worker: re-check (复查) at the territorial level
     RECTIFY_HAZARD = "hazards.rectify_hazard"  # the responsible unit: start and report completion
+    VIEW_ENFORCEMENT = "enforcement.view_document"  # enforcement documents and penalties
+    ISSUE_ENFORCEMENT = "enforcement.issue_document"  # draft, issue, correct documents; record penalties
 
 
 _READ_REFERENCE = {Cap.VIEW_REGION, Cap.VIEW_SECTOR, Cap.VIEW_ORGANISATION, Cap.VIEW_GRIDDUTY, Cap.VIEW_SITE}
 _FIELD_WORK = {Cap.VIEW_INSPECTION, Cap.ADD_INSPECTION, Cap.VIEW_HAZARD, Cap.REPORT_HAZARD}
 _OFFICER = _FIELD_WORK | {Cap.HANDLE_HAZARD}
+# Departments enforce (执法): the county office and sector officers issue documents; township officers
+# and leaders read them; enterprise staff read their own site's issued documents.
+_ENFORCE = {Cap.VIEW_ENFORCEMENT, Cap.ISSUE_ENFORCEMENT}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.COUNTY_LEADER: frozenset(_READ_REFERENCE | _OFFICER | {Cap.VIEW_USER}),
+    Role.COUNTY_LEADER: frozenset(_READ_REFERENCE | _OFFICER | {Cap.VIEW_USER, Cap.VIEW_ENFORCEMENT}),
     Role.COUNTY_OFFICE: frozenset(
         _READ_REFERENCE
         | _OFFICER
+        | _ENFORCE
         | {Cap.MANAGE_ORGANISATION, Cap.MANAGE_GRIDDUTY, Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.VIEW_USER}
     ),
-    Role.SECTOR_OFFICER: frozenset(_READ_REFERENCE | _OFFICER | {Cap.ADD_SITE, Cap.CHANGE_SITE}),
+    Role.SECTOR_OFFICER: frozenset(_READ_REFERENCE | _OFFICER | _ENFORCE | {Cap.ADD_SITE, Cap.CHANGE_SITE}),
     Role.TOWNSHIP_OFFICER: frozenset(
-        _READ_REFERENCE | _OFFICER | {Cap.MANAGE_GRIDDUTY, Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.VIEW_USER}
+        _READ_REFERENCE
+        | _OFFICER
+        | {Cap.MANAGE_GRIDDUTY, Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.VIEW_USER, Cap.VIEW_ENFORCEMENT}
     ),
     Role.GRID_WORKER: frozenset(_READ_REFERENCE | _FIELD_WORK | {Cap.VERIFY_HAZARD}),
-    Role.ENTERPRISE_MANAGER: frozenset(_READ_REFERENCE | _FIELD_WORK | {Cap.CHANGE_SITE, Cap.RECTIFY_HAZARD}),
+    Role.ENTERPRISE_MANAGER: frozenset(
+        _READ_REFERENCE | _FIELD_WORK | {Cap.CHANGE_SITE, Cap.RECTIFY_HAZARD, Cap.VIEW_ENFORCEMENT}
+    ),
     Role.EXPERT: frozenset(_READ_REFERENCE | _FIELD_WORK),
     Role.SYSTEM_ADMIN: frozenset(
         _READ_REFERENCE

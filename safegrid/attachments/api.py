@@ -32,6 +32,13 @@ OWNER_VIEW = (Cap.VIEW_HAZARD, Cap.VIEW_INSPECTION)
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # a malformed header is the multipart parser's to refuse
+
+
 class HasAnyCapability(HasCapability):
     """Like HasCapability, for actions declared with a tuple of capabilities: one of them suffices."""
 
@@ -126,8 +133,7 @@ class AttachmentViewSet(ScopedViewSet):
         return self.output(selectors.attachment_get(actor=request.user, pk=kwargs["pk"]))
 
     def create(self, request, *args, **kwargs):
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        if declared > max_upload_bytes() + MULTIPART_OVERHEAD_BYTES:
+        if _declared_length(request) > max_upload_bytes() + MULTIPART_OVERHEAD_BYTES:
             # Refused before the body is parsed, so an oversized upload is never spooled to disk.
             return Response(
                 {"code": "too_large", "detail": too_large_message()},

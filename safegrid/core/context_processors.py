@@ -14,7 +14,12 @@ PILLARS = [
         "bi-search",
         [
             (pgettext_lazy("navigation", "场所"), "sites:site_list", "sites.view_site"),
-            (pgettext_lazy("navigation", "隐患排查治理"), None, None),
+            (
+                pgettext_lazy("navigation", "检查记录"),
+                "inspections:inspection_list",
+                "inspections.view_inspection",
+            ),
+            (pgettext_lazy("navigation", "隐患排查治理"), "hazards:hazard_list", "hazards.view_hazard"),
             (pgettext_lazy("navigation", "执法文书"), None, None),
         ],
     ),

@@ -236,6 +236,12 @@ def _transition(
     )
 
 
+def _notify_after_commit(hazard: Hazard, kind: str, actor) -> None:
+    from safegrid.notifications.services import notify_hazard
+
+    transaction.on_commit(lambda: notify_hazard(hazard=hazard, kind=kind, exclude_user_id=actor.pk))
+
+
 def _check_deadline(deadline: datetime.date | None, *, today: datetime.date | None = None) -> datetime.date:
     today = today or timezone.localdate()
     if deadline is None:
@@ -303,6 +309,7 @@ def hazard_assign(
             "responsible_person": h.responsible_person,
             "grade": grade,
         }
+    _notify_after_commit(h, "assigned", actor)
     return h
 
 
@@ -350,6 +357,7 @@ def hazard_submit(
         h.rectification_note = rectification_note.strip()
         h.rectified_at = timezone.now()
         h._event_note = h.rectification_note
+    _notify_after_commit(h, "verify", actor)
     return h
 
 
@@ -381,6 +389,7 @@ def hazard_escalate(*, actor, hazard: Hazard, reason: str, expected_version: int
         h.level += 1
         h.status = HazardStatus.REPORTED
         h._event_note = reason.strip()
+    _notify_after_commit(h, "escalated", actor)
     return h
 
 
@@ -410,3 +419,98 @@ TRANSITION_SERVICES: dict[str, Any] = {
     HazardAction.ESCALATE: hazard_escalate,
     HazardAction.EXTEND: hazard_extend,
 }
+
+
+SWEEP_NOTE = "逾期未整改，系统自动提级并督办。"
+NOTICE_NOTE = "逾期未整改，县安委会督办。"
+
+
+def _insert_events_for(
+    where_sql: str, params: list, *, action: str, to_status_sql: str, to_level_sql: str, note: str, now
+) -> int:
+    """One INSERT … SELECT of timeline events for every hazard matching `where_sql` (set-based:
+    the sweep must not loop over rows in Python — PERFORMANCE.md)."""
+    from django.db import connection
+
+    hazard_table = connection.ops.quote_name(Hazard._meta.db_table)
+    event_table = connection.ops.quote_name(HazardEvent._meta.db_table)
+    data_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    # Only table names and fixed SQL fragments are interpolated; every value is a parameter.
+    columns = "hazard_id, action, from_status, to_status, from_level, to_level, actor_id, at, note, data"
+    select = f"id, %s, status, {to_status_sql}, level, {to_level_sql}, NULL, %s, %s, {data_sql}"
+    sql = f"INSERT INTO {event_table} ({columns}) SELECT {select} FROM {hazard_table} WHERE {where_sql}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [action, now, note, "{}", *params])
+        return cursor.rowcount
+
+
+@transaction.atomic
+def hazard_sweep_overdue(
+    *, today: datetime.date | None = None, grace_days: int | None = None
+) -> dict[str, int]:
+    """The nightly sweep (idempotent). Hazards whose deadline passed more than `grace_days` ago and
+    that are still owed (assigned or rectifying):
+    - below the county committee: escalated one level (back to 已上报 for re-assignment there),
+      with a 督办 event — after that they are no longer overdue, so a second run changes nothing;
+    - at the county committee: a supervision notice (督办) once per day.
+    Set-based: one UPDATE and one INSERT … SELECT per rule, however many hazards match."""
+    from django.conf import settings
+    from django.db.models import F, Q
+
+    today = today or timezone.localdate()
+    grace = settings.SAFEGRID_OVERDUE_GRACE_DAYS if grace_days is None else grace_days
+    cutoff = today - datetime.timedelta(days=grace)
+    now = timezone.now()
+    owed = [HazardStatus.ASSIGNED, HazardStatus.RECTIFYING]
+    top = HandlingLevel.COUNTY_COMMITTEE
+
+    escalate = Hazard.objects.filter(status__in=owed, deadline__lt=cutoff, level__lt=top)
+    notice = Hazard.objects.filter(status__in=owed, deadline__lt=cutoff, level=top).filter(
+        Q(last_notice_on__isnull=True) | Q(last_notice_on__lt=today)
+    )
+    # Lock the rows first (PostgreSQL), so that the events and the update see the same set.
+    escalate_ids = list(escalate.select_for_update().values_list("id", flat=True))
+    notice_ids = list(notice.select_for_update().values_list("id", flat=True))
+
+    escalated = noticed = 0
+    if escalate_ids:
+        escalated = _insert_events_for(
+            "status IN (%s, %s) AND deadline < %s AND level < %s",
+            [*owed, cutoff, top],
+            action=HazardAction.SWEEP_ESCALATE,
+            to_status_sql=f"'{HazardStatus.REPORTED.value}'",
+            to_level_sql="level + 1",
+            note=SWEEP_NOTE,
+            now=now,
+        )
+        escalate.update(
+            status=HazardStatus.REPORTED, level=F("level") + 1, version=F("version") + 1, last_notice_on=today
+        )
+    if notice_ids:
+        noticed = _insert_events_for(
+            "status IN (%s, %s) AND deadline < %s AND level = %s"
+            " AND (last_notice_on IS NULL OR last_notice_on < %s)",
+            [*owed, cutoff, top, today],
+            action=HazardAction.SUPERVISION_NOTICE,
+            to_status_sql="status",
+            to_level_sql="level",
+            note=NOTICE_NOTE,
+            now=now,
+        )
+        Hazard.objects.filter(pk__in=notice_ids).update(last_notice_on=today)
+    if escalated or noticed:
+        audit_record(
+            actor=None,
+            action="hazard.sweep",
+            object_type="hazards.hazard",
+            object_repr=f"逾期扫描 {today}",
+            changes={
+                "escalated": [None, escalated],
+                "noticed": [None, noticed],
+                "ids": [None, sorted(escalate_ids + notice_ids)[:1000]],
+            },
+        )
+        from safegrid.notifications.services import notify_sweep
+
+        transaction.on_commit(lambda: notify_sweep(escalated_ids=escalate_ids, noticed_ids=notice_ids))
+    return {"escalated": escalated, "noticed": noticed}

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from safegrid.accounts.models import User
+from safegrid.enforcement.models import EnforcementDocument, Penalty
+from safegrid.enforcement.tests.world import seed_enforcement
 from safegrid.hazards.models import Hazard
 from safegrid.inspections.models import Inspection
 from safegrid.orgs.models import GridDuty, Organisation, Region, Sector
@@ -29,6 +31,18 @@ BUSINESS = {
     "expert",
     "office_b",
 }
+# Enforcement is for officers and the site concerned (grid workers and experts do not see it);
+# departments enforce: the county offices and sector officers draft and issue, townships do not.
+ENFORCEMENT_READERS = {
+    "leader",
+    "office",
+    "sector_mining",
+    "township1",
+    "township2",
+    "enterprise11",
+    "office_b",
+}
+ENFORCERS = {"office", "sector_mining", "office_b"}
 VIEWERS = {
     "region": BUSINESS | {"sysadmin", "secadmin"},
     "sector": BUSINESS | {"sysadmin", "secadmin"},
@@ -38,6 +52,8 @@ VIEWERS = {
     "user": {"leader", "office", "township1", "township2", "secadmin", "office_b"},
     "inspection": BUSINESS,
     "hazard": BUSINESS,
+    "enforcement_document": ENFORCEMENT_READERS,
+    "penalty": ENFORCEMENT_READERS,
 }
 MANAGERS = {
     "region": {"sysadmin"},
@@ -48,6 +64,8 @@ MANAGERS = {
     "user": {"secadmin"},
     "inspection": set(),  # records are not edited; corrections are new records
     "hazard": set(),  # hazards change only through the transitions (hazards/tests)
+    "enforcement_document": ENFORCERS,  # drafts edited; issued ones corrected by a new document
+    "penalty": set(),  # recorded once as decided, never edited
 }
 
 # Who may open the create pages: the managers, except enterprise staff, who edit their own site only.
@@ -56,6 +74,7 @@ CREATORS = {
     "site": MANAGERS["site"] - {"enterprise11"},
     "inspection": BUSINESS,
     "hazard": BUSINESS,
+    "penalty": ENFORCERS,
 }
 
 
@@ -143,6 +162,13 @@ def site_visible(obj: Site, a: Anchor, write: bool = False) -> bool:
 def site_row_visible(obj, a: Anchor, write: bool = False) -> bool:
     """Rows that belong to a site (inspections, hazards): visible exactly when the site is."""
     return site_visible(obj.site, a, write)
+
+
+def document_visible(obj, a: Anchor, write: bool = False) -> bool:
+    """Enforcement documents: those of a visible site, except that a site's own staff see only what
+    was issued to them, never the regulator's drafts. For writing, drafts and issued documents alike
+    (the edit page of an issued one explains that it is corrected by a new document)."""
+    return site_visible(obj.site, a, write) and (a.site is None or obj.status == "issued")
 
 
 def user_visible(obj: User, a: Anchor, write: bool = False, *, me: User | None = None) -> bool:
@@ -261,6 +287,30 @@ RESOURCES = [
         "hazard",
         search=lambda obj: obj.number,
     ),
+    Resource(
+        "enforcement_document",
+        EnforcementDocument,
+        lambda w: seed_enforcement(w) and list(EnforcementDocument.objects.select_related("site")),
+        document_visible,
+        "enforcement:document_list",
+        "enforcement:document_detail",
+        "enforcement:document_edit",
+        "enforcement:document_create",
+        "enforcement-document",
+        search=lambda obj: obj.site.name,
+    ),
+    Resource(
+        "penalty",
+        Penalty,
+        lambda w: seed_enforcement(w) and list(Penalty.objects.select_related("site")),
+        site_row_visible,
+        "enforcement:penalty_list",
+        "enforcement:penalty_detail",
+        None,
+        "enforcement:penalty_create",
+        "penalty",
+        search=lambda obj: obj.site.name,
+    ),
 ]
 
 # Routes that are not scoped resources, each with the reason it needs no scope oracle.
@@ -283,6 +333,8 @@ NON_RESOURCE_ROUTES = {
     "api:attachment-list": "attachments have no pages of their own; scope per owner checked in "
     "safegrid/attachments/tests/test_api.py",
     "api:attachment-detail": "scope per owner checked in safegrid/attachments/tests/test_api.py",
+    "notifications:inbox": "the user's own inbox (owner-only queryset); checked in notifications/tests",
+    "notifications:mark_read": "POST, marks only the user's own messages; checked in notifications/tests",
     "hazards:hazard_action": "one transition form per hazard; checked in hazards/tests/test_views.py",
     "api:hazard-assign": "transition; scope and level checked in hazards/tests/test_api.py",
     "api:hazard-start": "transition; see api:hazard-assign",
@@ -291,4 +343,12 @@ NON_RESOURCE_ROUTES = {
     "api:hazard-escalate": "transition; see api:hazard-assign",
     "api:hazard-extend": "transition; see api:hazard-assign",
     "api:hazard-on-the-spot": "report-and-close; same scope as api:hazard-list create",
+    "enforcement:document_issue": "POST-only issue button; scope (404) and capability (403) checked "
+    "in safegrid/enforcement/tests/test_views.py",
+    "enforcement:document_correct": "correction form of an issued document, scoped like "
+    "enforcement:document_edit; checked in safegrid/enforcement/tests/test_views.py",
+    "api:enforcement-document-issue": "transition; scope and capability checked in "
+    "safegrid/enforcement/tests/test_api.py",
+    "api:enforcement-document-correct": "new draft from an issued document; see "
+    "api:enforcement-document-issue",
 }

@@ -6,6 +6,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -265,7 +267,7 @@ def test_detail_in_scope_and_404_outside(world, client, photo):
     assert client.get(f"{LIST}{photo.pk}/").status_code == 404
 
 
-@pytest.mark.parametrize("pk", [str(uuid.uuid4()), "not-a-uuid", "1"])
+@pytest.mark.parametrize("pk", ["3f2b8c1e-0000-4000-8000-000000000000", "not-a-uuid", "1"])
 def test_unknown_or_malformed_ids_are_404(world, client, photo, pk):
     client.force_login(world.users["township1"])
     assert client.get(f"{LIST}{pk}/").status_code == 404
@@ -288,3 +290,22 @@ def test_anonymous_is_401(client):
 def test_attachments_cannot_be_changed_or_deleted_through_the_api(world, client, photo, method):
     client.force_login(world.users["grid11"])
     assert getattr(client, method)(f"{LIST}{photo.pk}/").status_code == 405
+
+
+def test_the_list_query_count_does_not_grow_with_rows(world, client, hazard):
+    def add():
+        attachment_add(
+            actor=world.users["grid11"], upload=files.upload(files.jpeg()), kind="photo", hazard=hazard
+        )
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(LIST, {"page_size": 200}).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.force_login(world.users["township1"])
+    add()
+    few = count()
+    for _ in range(5):
+        add()
+    assert count() == few

@@ -38,9 +38,9 @@ def url(attachment) -> str:
 
 
 def body(response) -> bytes:
-    content = b"".join(response.streaming_content)
-    response.close()
-    return content
+    # The test client closes the file once the stream is consumed; closing the response again would
+    # fire request_finished and drop the test's database connection (PostgreSQL).
+    return b"".join(response.streaming_content)
 
 
 def test_the_download_url_is_under_files():

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from safegrid.core.scope import Grant, ScopedQuerySet
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("交办给您")
+    DUE_SOON = "due_soon", _("3日内到期")
+    OVERDUE = "overdue", _("已逾期")
+    ESCALATED = "escalated", _("提级到您的层级")
+    VERIFY = "verify", _("待您复查")
+    SUPERVISION = "supervision", _("督办通知")
+
+
+class NotificationQuerySet(ScopedQuerySet):
+    def scope_q(self, grant: Grant, actor, *, write: bool = False) -> Q | None:
+        return Q(recipient_id=actor.pk)  # an inbox is its owner's only
+
+
+class Notification(models.Model):
+    """In-app message (站内消息) to one user about one hazard; emailed too when email is configured.
+
+    One per (recipient, kind, hazard, day), so repeated jobs never duplicate a reminder."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=NotificationKind.choices)
+    hazard = models.ForeignKey(
+        "hazards.Hazard",
+        verbose_name=_("隐患"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), max_length=2000, blank=True)
+    day = models.DateField(_("日期"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "hazard", "day"], name="notification_once_a_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,166 @@
+"""Notifications: who is told what about a hazard, in the inbox and (when configured) by email.
+
+Called by the hazard services after commit; never from signals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from safegrid.accounts.models import RoleAssignment
+from safegrid.accounts.roles import ROLE_HANDLING_LEVEL, Role
+from safegrid.core.scope import ancestor_paths
+
+from .models import Notification, NotificationKind
+
+LEVEL_ROLES: dict[int, set[str]] = defaultdict(set)
+for _role, _level in ROLE_HANDLING_LEVEL.items():
+    LEVEL_ROLES[_level].add(_role)
+
+
+def _assignment_index(
+    roles: Iterable[str],
+) -> dict[str, list[tuple[int, str, frozenset[int] | None, int | None]]]:
+    """{anchor path: [(user id, role, sector ids or None, site id)]} for active users in these roles."""
+    index: dict[str, list] = defaultdict(list)
+    rows = (
+        RoleAssignment.objects.filter(role__in=list(roles), user__is_active=True)
+        .prefetch_related("sectors")
+        .only("user_id", "role", "region_path", "site_id")
+    )
+    for a in rows:
+        sectors = frozenset(s.pk for s in a.sectors.all()) or None
+        index[a.region_path].append((a.user_id, a.role, sectors, a.site_id))
+    return index
+
+
+def recipients(
+    hazards: Iterable, *, level_users: bool, unit_users: bool, level_of=lambda h: h.level
+) -> dict[int, set[int]]:
+    """{hazard id: user ids}: the officers handling the hazard's level over its place and sector,
+    and/or the responsible unit's staff (the site's enterprise managers)."""
+    hazards = list(hazards)
+    roles: set[str] = set()
+    if level_users:
+        for h in hazards:
+            roles |= LEVEL_ROLES[level_of(h)]
+    if unit_users:
+        roles.add(Role.ENTERPRISE_MANAGER)
+    index = _assignment_index(roles)
+    result: dict[int, set[int]] = {}
+    for h in hazards:
+        users: set[int] = set()
+        for path in ancestor_paths(h.region_path):
+            for user_id, role, sectors, site_id in index.get(path, ()):
+                if role == Role.ENTERPRISE_MANAGER:
+                    if unit_users and site_id == h.site_id:
+                        users.add(user_id)
+                    continue
+                if (
+                    level_users
+                    and role in LEVEL_ROLES[level_of(h)]
+                    and (sectors is None or h.sector_id in sectors)
+                ):
+                    users.add(user_id)
+        result[h.pk] = users
+    return result
+
+
+def _create(rows: list[Notification]) -> int:
+    if not rows:
+        return 0
+    # A reminder already sent today for the same hazard and kind is skipped (unique constraint);
+    # the count of new rows is taken over just these hazards (indexed), not the whole table.
+    same = Notification.objects.filter(
+        day__in={r.day for r in rows},
+        kind__in={r.kind for r in rows},
+        hazard_id__in={r.hazard_id for r in rows},
+    )
+    before = same.count()
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    created = same.count() - before
+    if created and getattr(settings, "SAFEGRID_EMAIL_NOTIFICATIONS", False):
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.delay())
+    return created
+
+
+KIND_TITLES = {
+    NotificationKind.ASSIGNED: "隐患 {number} 已交办给贵单位，请于 {deadline} 前完成整改",
+    NotificationKind.ESCALATED: "隐患 {number} 已提级到您的处置层级，请重新交办",
+    NotificationKind.VERIFY: "隐患 {number} 已报告整改完成，请复查",
+    NotificationKind.OVERDUE: "隐患 {number} 已逾期，已自动提级督办",
+    NotificationKind.SUPERVISION: "隐患 {number} 逾期未整改，县安委会督办",
+    NotificationKind.DUE_SOON: "隐患 {number} 将于 {deadline} 到期",
+}
+
+
+def _rows(kind: str, hazard, user_ids: Iterable[int], today) -> list[Notification]:
+    title = KIND_TITLES[kind].format(number=hazard.number, deadline=hazard.deadline or "—")
+    body = f"{hazard.site.name if hasattr(hazard, 'site') else ''}：{hazard.description[:200]}"
+    return [
+        Notification(recipient_id=u, kind=kind, hazard_id=hazard.pk, title=title, body=body, day=today)
+        for u in sorted(user_ids)
+    ]
+
+
+def notify_hazard(*, hazard, kind: str, exclude_user_id: int | None = None) -> int:
+    """Tell the right people about one step of one hazard (the actor is not told about their own step)."""
+    today = timezone.localdate()
+    if kind == NotificationKind.ASSIGNED:
+        users = recipients([hazard], level_users=False, unit_users=True)[hazard.pk]
+    elif kind in (NotificationKind.ESCALATED, NotificationKind.VERIFY):
+        users = recipients([hazard], level_users=True, unit_users=False)[hazard.pk]
+    else:
+        users = recipients([hazard], level_users=True, unit_users=True)[hazard.pk]
+    users.discard(exclude_user_id)
+    return _create(_rows(kind, hazard, users, today))
+
+
+def notify_sweep(*, escalated_ids: list[int], noticed_ids: list[int]) -> int:
+    """After the overdue sweep: the unit and the officers of the new level hear of each escalation;
+    the unit and the county committee hear of each supervision notice."""
+    from safegrid.hazards.models import Hazard
+
+    today = timezone.localdate()
+    rows: list[Notification] = []
+    for ids, kind in ((escalated_ids, NotificationKind.OVERDUE), (noticed_ids, NotificationKind.SUPERVISION)):
+        for start in range(0, len(ids), 2000):
+            batch = list(Hazard.objects.filter(pk__in=ids[start : start + 2000]).select_related("site"))
+            who = recipients(batch, level_users=True, unit_users=True)
+            for h in batch:
+                rows.extend(_rows(kind, h, who[h.pk], today))
+    return _create(rows)
+
+
+def notify_due_soon(*, today=None, days: int = 3) -> int:
+    """Daily reminder to the responsible unit of hazards due within `days` (idempotent per day)."""
+    import datetime
+
+    from safegrid.hazards.choices import DEADLINE_STATUSES
+    from safegrid.hazards.models import Hazard
+
+    today = today or timezone.localdate()
+    due = Hazard.objects.filter(
+        status__in=DEADLINE_STATUSES, deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)
+    ).select_related("site")
+    rows: list[Notification] = []
+    batch = list(due)
+    who = recipients(batch, level_users=False, unit_users=True)
+    for h in batch:
+        rows.extend(_rows(NotificationKind.DUE_SOON, h, who[h.pk], today))
+    return _create(rows)
+
+
+@transaction.atomic
+def notification_mark_read(*, actor, notification_ids: list[int] | None = None) -> int:
+    """Mark the actor's own notifications read (all, or the given ones)."""
+    qs = Notification.objects.visible_to(actor).filter(read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())
