@@ -57,7 +57,7 @@ def test_sweep_runs_on_a_real_worker():
         "CELERY_BROKER_URL": BROKER,
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
-    worker = subprocess.Popen(  # noqa: S603 - fixed arguments, our own interpreter
+    worker = subprocess.Popen(
         [
             sys.executable,
             "-m",
