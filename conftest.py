@@ -229,6 +229,12 @@ def _fast_password_hasher():
 
 
 @pytest.fixture(autouse=True)
+def _private_media_root(settings, tmp_path):
+    """Uploads in tests go to a temporary MEDIA_ROOT, never into the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request with Accept-Language: en activates English in this thread; reset it so that no
     test leaks its language into the next one."""

@@ -396,35 +396,35 @@ SITE_RISK: dict[str, float] = {
     SiteKind.OTHER: 0.9,
 }
 MAJOR_SHARE: dict[str, float] = {
-    SiteKind.MINE: 0.11,
-    SiteKind.TAILINGS_POND: 0.14,
-    SiteKind.HAZCHEM: 0.09,
-    SiteKind.FIREWORKS: 0.05,
-    SiteKind.GAS_STATION: 0.04,
-    SiteKind.GAS: 0.08,
-    SiteKind.HYDROPOWER: 0.04,
-    SiteKind.FORESTRY: 0.045,
-    SiteKind.FACTORY: 0.035,
-    SiteKind.CONSTRUCTION: 0.07,
-    SiteKind.TRANSPORT: 0.04,
-    SiteKind.FERRY: 0.05,
-    SiteKind.SCHOOL: 0.015,
-    SiteKind.HOSPITAL: 0.02,
-    SiteKind.MALL: 0.025,
-    SiteKind.HOTEL: 0.02,
-    SiteKind.TOURISM: 0.03,
-    SiteKind.FARM: 0.0,
-    SiteKind.OTHER: 0.04,
+    SiteKind.MINE: 0.049,
+    SiteKind.TAILINGS_POND: 0.063,
+    SiteKind.HAZCHEM: 0.040,
+    SiteKind.FIREWORKS: 0.022,
+    SiteKind.GAS_STATION: 0.018,
+    SiteKind.GAS: 0.036,
+    SiteKind.HYDROPOWER: 0.018,
+    SiteKind.FORESTRY: 0.021,
+    SiteKind.FACTORY: 0.016,
+    SiteKind.CONSTRUCTION: 0.031,
+    SiteKind.TRANSPORT: 0.018,
+    SiteKind.FERRY: 0.022,
+    SiteKind.SCHOOL: 0.007,
+    SiteKind.HOSPITAL: 0.008,
+    SiteKind.MALL: 0.011,
+    SiteKind.HOTEL: 0.008,
+    SiteKind.TOURISM: 0.014,
+    SiteKind.FARM: 0.000,
+    SiteKind.OTHER: 0.018,
 }
 # Per inspection kind: relative number of hazards found, share fixed on the spot, major factor, and
 # where the finding is handled first (the reporter's handling level, policies.initial_level).
 KIND_HAZARDS = {
-    K.DAILY_PATROL: 0.42,
-    K.KEY_INSPECTION: 1.5,
-    K.SPECIAL_CAMPAIGN: 1.2,
-    K.JOINT: 1.8,
+    K.DAILY_PATROL: 0.55,
+    K.KEY_INSPECTION: 1.2,
+    K.SPECIAL_CAMPAIGN: 0.9,
+    K.JOINT: 1.5,
     K.SELF_INSPECTION: 0.7,
-    K.EXPERT_SERVICE: 0.36,
+    K.EXPERT_SERVICE: 0.45,
 }
 KIND_ON_SPOT = {
     K.DAILY_PATROL: 0.42,
@@ -678,6 +678,7 @@ class _Hazard:
     on_the_spot: bool
     escalations: list[str]  # "pre" (before assignment) or "post" (after), one per level climbed
     events: list[_Event] = field(default_factory=list)
+    pinned: bool = False  # kept as it is by the calibration (a demo account's pending work)
 
     @property
     def grade(self) -> str:
@@ -690,6 +691,210 @@ class _Hazard:
     @property
     def level(self) -> int:
         return self.events[-1].to_level
+
+
+class _Timeline:
+    """One hazard's steps, each checked against the transition table and the services' rules as it
+    is taken. `profile` "fast" / "slow" shortens or stretches the durations (calibration)."""
+
+    def __init__(self, builder: _Builder, hazard: _Hazard, profile: str = "normal") -> None:
+        self.b = builder
+        self.rng = builder.rng
+        self.h = hazard
+        self.site = hazard.site
+        self.major = hazard.entry.major
+        self.fast, self.slow = profile == "fast", profile == "slow"
+        self.events: list[_Event] = []
+        self.status = ""
+        self.level: int | None = None
+        self.deadline: datetime.date | None = None
+        self.since = hazard.reported_at  # when the hazard came to owe its current deadline
+        self.t = hazard.reported_at
+
+    @classmethod
+    def resume(cls, builder: _Builder, hazard: _Hazard) -> _Timeline:
+        """Continue a hazard's timeline from its last step."""
+        life = cls(builder, hazard)
+        life.events = list(hazard.events)
+        last = life.events[-1]
+        life.status, life.level, life.t = last.to_status, last.to_level, last.at
+        for before, event in zip([None, *life.events], life.events, strict=False):
+            life.deadline = event.fields.get("deadline", life.deadline)
+            if event.to_status in OWED and (
+                before is None or before.to_status not in OWED or event.action in (A.ASSIGN, A.EXTEND)
+            ):
+                life.since = event.at
+        return life
+
+    def day(self) -> datetime.date:
+        return self.t.astimezone(self.b.tz).date()
+
+    def latest(self) -> datetime.date:
+        """The last day a step out of 已交办/整改中 may happen before the nightly sweep escalates."""
+        return self.deadline + datetime.timedelta(days=self.b.grace)
+
+    def step(self, action: str, at: datetime.datetime, actor: User | None, note: str = "", **kw: Any) -> None:
+        status, level = self.status, self.level
+        if action == A.REPORT:
+            _require(not self.events, action)
+            to_status, to_level = S.REPORTED, self.h.level0
+        elif action == A.RECTIFY_ON_SPOT:
+            _require(status == S.REPORTED and not self.major, action, status)
+            to_status, to_level = S.CLOSED, level
+        else:
+            froms, to = TRANSITIONS[action]
+            _require(status in froms, action, status)
+            to_status = to or status
+            to_level = level + 1 if action == A.ESCALATE else level
+            _require(action != A.ESCALATE or level < HandlingLevel.COUNTY_COMMITTEE, action, level)
+        _require(not self.events or at >= self.events[-1].at, action, at)
+        if status in OWED:
+            # The nightly sweep (01:05) escalates owed work more than `grace` days past its deadline:
+            # no sweep since the hazard came to owe this deadline may have found it so.
+            sweep_day = _last_sweep_day(at)
+            if self.b.sweep_at(sweep_day) >= self.since:
+                _require(sweep_day <= self.latest(), action, at, self.deadline)
+        self.events.append(
+            _Event(
+                action=action,
+                from_status=status,
+                to_status=to_status,
+                from_level=level,
+                to_level=to_level,
+                actor=actor,
+                at=at,
+                note=note,
+                data=kw.get("data", {}),
+                fields=kw.get("fields", {}),
+            )
+        )
+        if to_status in OWED and (status not in OWED or action in (A.ASSIGN, A.EXTEND)):
+            self.since = at
+        self.status, self.level, self.t = to_status, to_level, at
+
+    def deadline_days(self) -> int:
+        rng = self.rng
+        if self.major:
+            days = rng.choice((20, 30, 30, 45, 60, 90))
+        elif self.level == HandlingLevel.TERRITORIAL:
+            days = rng.choice((3, 5, 7, 7, 10, 15))
+        else:
+            days = rng.choice((7, 10, 15, 15, 20, 30))
+        if self.fast:
+            return min(days, rng.randint(2, 5))
+        return days * rng.randint(2, 3) if self.slow else days
+
+    def escalate(self, mode: str, *, latest: datetime.date | None = None) -> None:
+        b, level = self.b, self.level
+        if self.status == S.REPORTED:
+            self.t = b._after(self.t, 0 if self.fast else 1, 1 if self.fast else 4, latest=latest)
+        else:
+            bound = self.latest() if latest is None else min(latest, self.latest())
+            self.t = b._after(self.t, 1, 3 if self.fast else 12, latest=bound)
+        reason = self.rng.choice(ESCALATE_REASONS[(level, mode)])
+        self.step(A.ESCALATE, self.t, b.handler(level, self.site), reason)
+
+    def assign(self, *, latest: datetime.date | None = None) -> None:
+        b, rng, site, level = self.b, self.rng, self.site, self.level
+        delay = (0, 0) if self.fast else ((0, 2) if level == HandlingLevel.TERRITORIAL else (1, 5))
+        self.t = b._after(self.t, *delay, latest=latest)
+        deadline = self.day() + datetime.timedelta(days=self.deadline_days())
+        org = b.responsible_org(level, site)
+        person = (site.legal_representative if self.major else site.safety_contact) or site.name[:10]
+        handler = b.handler(level, site)
+        fields: dict[str, Any] = {
+            "responsible_org": org,
+            "responsible_person": person,
+            "deadline": deadline,
+            "assigned_by": handler,
+            "assigned_at": self.t,
+        }
+        note = "" if rng.random() < 0.5 else "请按期完成整改并上传整改佐证材料。"
+        if self.major:
+            # 五落实 (责任、措施、资金、时限、预案) before rectification starts; 挂牌督办.
+            fields.update(
+                measures=self.h.entry.fix,
+                funds=Decimal(rng.randrange(20, 800) * 1000),
+                emergency_plan=EMERGENCY_PLAN,
+                supervised=True,
+            )
+            note = "重大事故隐患，已落实“五落实”，列入县级挂牌督办。"
+        data = {
+            "deadline": str(deadline),
+            "responsible_org": org.pk,
+            "responsible_person": person,
+            "grade": self.h.grade,
+        }
+        self.step(A.ASSIGN, self.t, handler, note, data=data, fields=fields)
+        self.deadline = deadline
+
+    def start(self, *, latest: datetime.date | None = None) -> None:
+        bound = self.latest() if latest is None else min(latest, self.latest())
+        self.t = self.b._after(self.t, 0, 0 if self.fast else 2, latest=bound)
+        note = "" if self.rng.random() < 0.6 else "已制定整改方案并组织实施。"
+        self.step(A.START, self.t, self.b.unit(self.level, self.site), note)
+
+    def extend(self, reason: str, minimum: datetime.date) -> None:
+        old = self.deadline
+        new = max(old, minimum) + datetime.timedelta(days=self.rng.randint(7, 45 if self.major else 20))
+        data = {"from": str(old), "to": str(new)}
+        self.step(
+            A.EXTEND,
+            self.t,
+            self.b.handler(self.level, self.site),
+            reason,
+            data=data,
+            fields={"deadline": new},
+        )
+        self.deadline = new
+
+    def rectify(self, *, hold: bool = False) -> None:
+        """Rectification at the final level: maybe an extension, completion, verification (maybe
+        failed once, with a new deadline set at once), closure. With `hold`, completion is reported
+        in the last days before `today` and awaits verification."""
+        b, rng, site = self.b, self.rng, self.site
+        if hold:
+            last = min(self.latest(), b.last_day - datetime.timedelta(days=rng.randint(0, 2)))
+            offset = max(0, (last - self.day()).days)
+            self.t = b._after(self.t, offset, offset, latest=self.latest())
+            fix = self.h.entry.fix
+            unit = b.unit(self.level, site)
+            self.step(A.SUBMIT, self.t, unit, fix, fields={"rectification_note": fix, "rectified_at": self.t})
+            return
+        if not self.fast and rng.random() < (0.5 if self.slow else (0.2 if self.major else 0.04)):
+            span = max(0, (self.deadline - self.day()).days)
+            self.t = b._after(self.t, max(1, span // 2), max(1, span), latest=self.latest())
+            self.extend(rng.choice(EXTEND_REASONS), self.day())
+        span = max(0, (self.deadline - self.day()).days)
+        if self.fast:
+            offset = rng.randint(0, 2)
+        elif self.slow:
+            offset = round(span * rng.uniform(0.8, 1.0))
+        elif rng.random() < 0.07 and b.grace > 0:
+            offset = span + rng.randint(1, b.grace)  # late, within the sweep's grace
+        else:
+            offset = max(1, round(span * rng.uniform(0.25, 1.0)))
+        offset = min(offset, span + b.grace)
+        self.t = b._after(self.t, offset, offset, latest=self.latest())
+        fix = self.h.entry.fix
+        unit = b.unit(self.level, site)
+        self.step(A.SUBMIT, self.t, unit, fix, fields={"rectification_note": fix, "rectified_at": self.t})
+        self.t = b._after(self.t, 0 if self.fast else 1, 1 if self.fast else 5)
+        if not self.fast and rng.random() < 0.04:
+            self.step(A.VERIFY_FAIL, self.t, b.verifier(self.level, site), rng.choice(VERIFY_FAIL_NOTES))
+            # 复查不通过: the level sets a new deadline at once, so the hazard is never left overdue.
+            self.t += datetime.timedelta(minutes=rng.randint(5, 40))
+            if self.deadline < self.day() + datetime.timedelta(days=5):
+                self.extend("复查不通过，限期重新整改。", self.day())
+            self.t = b._after(self.t, 2, 10, latest=self.latest())
+            again = f"已按复查意见重新整改：{fix}"
+            self.step(
+                A.SUBMIT, self.t, unit, again, fields={"rectification_note": again, "rectified_at": self.t}
+            )
+            self.t = b._after(self.t, 1, 4)
+        closer = b.verifier(self.level, site)
+        note = rng.choice(VERIFY_PASS_NOTES)
+        self.step(A.VERIFY_PASS, self.t, closer, note, fields={"closed_at": self.t, "closed_by": closer})
 
 
 class _Builder:
@@ -705,6 +910,7 @@ class _Builder:
         self.last_day = today - datetime.timedelta(days=1)
         self.tz = timezone.get_current_timezone()
         self.cutoff = datetime.datetime.combine(today, datetime.time(0, 0), tzinfo=self.tz)
+        self.cutoff_minus = self.cutoff - datetime.timedelta(minutes=1)
         self.grace = grace
         self.inspections: list[_Inspection] = []
         self.hazards: list[_Hazard] = []
@@ -712,6 +918,9 @@ class _Builder:
         self.experts = [county.expert.display_name] + [self.names.person() for _ in range(5)]
 
     # --- time -----------------------------------------------------------------------------------
+
+    def sweep_at(self, day: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(day, SWEEP_TIME, tzinfo=self.tz)
 
     def _moment(
         self, day: datetime.date, earliest: datetime.time = datetime.time(8, 30)
@@ -737,7 +946,7 @@ class _Builder:
     ) -> datetime.datetime:
         """A moment `lo`–`hi` days after `t` (never before it, never after `latest`)."""
         start = t.astimezone(self.tz).date()
-        bound = latest if latest is not None and latest >= start else None
+        bound = None if latest is None else max(latest, start)  # the caller's step checks the rules
         day = start + datetime.timedelta(days=self.rng.randint(lo, max(lo, hi)))
         if bound is not None:
             day = min(day, bound)
@@ -964,7 +1173,7 @@ class _Builder:
         on_the_spot = not entry.major and rng.random() < on_spot_share
         # Levels to climb: what a level cannot solve goes to the next one.
         escalations: list[str] = []
-        climb = {1: 0.04, 2: 0.016 if not entry.major else 0.12, 3: 0.22}
+        climb = {1: 0.05, 2: 0.008 if not entry.major else 0.1, 3: 0.2}
         top = level
         while not on_the_spot and top < HandlingLevel.COUNTY_COMMITTEE and rng.random() < climb[top]:
             escalations.append("pre" if rng.random() < 0.5 else "post")
@@ -1053,206 +1262,105 @@ class _Builder:
 
     # --- timelines ------------------------------------------------------------------------------
 
-    def simulate(self, h: _Hazard, profile: str = "normal") -> None:
-        """The whole life of the hazard through the services' rules, then cut at `today`."""
+    def simulate(self, h: _Hazard, profile: str = "normal", hold: str = "") -> None:
+        """The whole life of the hazard through the services' rules, then cut at `today`. `hold`
+        ("reported", "verifying") stops it there instead."""
         rng = self.rng
-        site = h.site
-        fast, slow = profile == "fast", profile == "slow"
-        events: list[_Event] = []
-        state = {"status": "", "level": None, "deadline": None}
-
-        def step(action: str, at: datetime.datetime, actor: User | None, note: str = "", **kw: Any) -> None:
-            status, level = state["status"], state["level"]
-            if action == A.REPORT:
-                to_status, to_level = S.REPORTED, h.level0
-            elif action == A.RECTIFY_ON_SPOT:
-                _require(status == S.REPORTED, action, status)
-                to_status, to_level = S.CLOSED, level
-            else:
-                froms, to = TRANSITIONS[action]
-                _require(status in froms, action, status)
-                to_status = to or status
-                to_level = level + 1 if action == A.ESCALATE else level
-                _require(action != A.ESCALATE or level < HandlingLevel.COUNTY_COMMITTEE, action, level)
-            _require(not events or at >= events[-1].at, action, at)
-            events.append(
-                _Event(
-                    action=action,
-                    from_status=status,
-                    to_status=to_status,
-                    from_level=level,
-                    to_level=to_level,
-                    actor=actor,
-                    at=at,
-                    note=note,
-                    data=kw.get("data", {}),
-                    fields=kw.get("fields", {}),
-                )
-            )
-            state["status"], state["level"] = to_status, to_level
-
-        t = h.reported_at
-        step(A.REPORT, t, h.reporter, h.description[:200])
+        life = _Timeline(self, h, profile)
+        life.step(A.REPORT, h.reported_at, h.reporter, h.description[:200])
+        if hold == S.REPORTED:
+            h.events = life.events
+            return
         if h.on_the_spot:
             fix = h.entry.fix
-            step(A.RECTIFY_ON_SPOT, t, h.reporter, fix, fields={"rectification_note": fix})
-            h.events = events
+            life.step(A.RECTIFY_ON_SPOT, life.t, h.reporter, fix, fields={"rectification_note": fix})
+            h.events = life.events
             return
-        major = h.entry.major
         escalations = list(h.escalations)
-
-        def deadline_days(level: int) -> int:
-            if major:
-                days = rng.choice((30, 45, 60, 60, 90, 120))
-            elif level == HandlingLevel.TERRITORIAL:
-                days = rng.choice((3, 5, 7, 7, 10, 15))
-            else:
-                days = rng.choice((7, 10, 15, 15, 20, 30))
-            if fast:
-                return min(days, rng.randint(2, 5))
-            return days * rng.randint(2, 3) if slow else days
-
-        def escalate(mode: str) -> None:
-            nonlocal t
-            level = state["level"]
-            if state["status"] == S.REPORTED:
-                t = self._after(t, 0 if fast else 1, 1 if fast else 4)
-            else:
-                t = self._after(
-                    t, 1, 3 if fast else 12, latest=state["deadline"] + datetime.timedelta(days=self.grace)
-                )
-            step(A.ESCALATE, t, self.handler(level, site), rng.choice(ESCALATE_REASONS[(level, mode)]))
-
-        def assign() -> None:
-            nonlocal t
-            level = state["level"]
-            delay = (0, 0) if fast else ((0, 2) if level == HandlingLevel.TERRITORIAL else (1, 5))
-            t = self._after(t, *delay)
-            deadline = t.astimezone(self.tz).date() + datetime.timedelta(days=deadline_days(level))
-            org = self.responsible_org(level, site)
-            person = (site.legal_representative if major else site.safety_contact) or site.name[:10]
-            fields: dict[str, Any] = {
-                "responsible_org": org,
-                "responsible_person": person,
-                "deadline": deadline,
-                "assigned_by": self.handler(level, site),
-                "assigned_at": t,
-                "grade": h.grade,
-            }
-            if major:
-                fields.update(
-                    measures=h.entry.fix,
-                    funds=Decimal(rng.randrange(20, 800) * 1000),
-                    emergency_plan=EMERGENCY_PLAN,
-                    supervised=True,
-                )
-            note = "" if rng.random() < 0.5 else "请按期完成整改并上传整改佐证材料。"
-            if major:
-                note = "重大事故隐患，已落实“五落实”，列入县级挂牌督办。"
-            step(
-                A.ASSIGN,
-                t,
-                self.handler(level, site),
-                note,
-                data={
-                    "deadline": str(deadline),
-                    "responsible_org": org.pk,
-                    "responsible_person": person,
-                    "grade": h.grade,
-                },
-                fields=fields,
-            )
-            state["deadline"] = deadline
-
-        def latest() -> datetime.date:
-            return state["deadline"] + datetime.timedelta(days=self.grace)
-
-        def extend(reason: str, minimum: datetime.date) -> None:
-            nonlocal t
-            old = state["deadline"]
-            new = max(old, minimum) + datetime.timedelta(days=rng.randint(7, 20 if not major else 45))
-            step(
-                A.EXTEND,
-                t,
-                self.handler(state["level"], site),
-                reason,
-                data={"from": str(old), "to": str(new)},
-                fields={"deadline": new},
-            )
-            state["deadline"] = new
-
         while True:
             if escalations and escalations[0] == "pre":
-                escalate(escalations.pop(0))
+                life.escalate(escalations.pop(0))
                 continue
-            assign()
+            life.assign()
             if not escalations or rng.random() < 0.6:
-                t = self._after(t, 0, 0 if fast else 2, latest=latest())
-                note = "" if rng.random() < 0.6 else "已制定整改方案并组织实施。"
-                step(A.START, t, self.unit(state["level"], site), note)
+                life.start()
             if escalations:
-                escalate(escalations.pop(0))
+                life.escalate(escalations.pop(0))
                 continue
             break
-
-        # Rectification at the final level.
-        if not fast and rng.random() < (0.5 if slow else (0.3 if major else 0.04)):
-            today = t.astimezone(self.tz).date()
-            span = max(0, (state["deadline"] - today).days)
-            t = self._after(t, max(1, span // 2), max(1, span), latest=latest())
-            extend(rng.choice(EXTEND_REASONS), t.astimezone(self.tz).date())
-        start_day = t.astimezone(self.tz).date()
-        span = max(0, (state["deadline"] - start_day).days)
-        if fast:
-            offset = rng.randint(0, 2)
-        elif slow:
-            offset = round(span * rng.uniform(0.8, 1.0))
-        elif rng.random() < 0.07 and self.grace > 0:
-            offset = span + rng.randint(1, self.grace)  # late, within the sweep's grace
-        else:
-            offset = max(1, round(span * rng.uniform(0.25, 1.0)))
-        t = self._after(t, min(offset, span + self.grace), min(offset, span + self.grace), latest=latest())
-        fix = h.entry.fix
-        step(
-            A.SUBMIT,
-            t,
-            self.unit(state["level"], site),
-            fix,
-            fields={"rectification_note": fix, "rectified_at": t},
-        )
-        t = self._after(t, 0 if fast else 1, 1 if fast else 5)
-        level = state["level"]
-        if not fast and rng.random() < 0.04:
-            step(A.VERIFY_FAIL, t, self.verifier(level, site), rng.choice(VERIFY_FAIL_NOTES))
-            # 复查不通过: the level sets a new deadline at once, so the hazard is never left overdue.
-            t = t + datetime.timedelta(minutes=rng.randint(5, 40))
-            day = t.astimezone(self.tz).date()
-            if state["deadline"] < day + datetime.timedelta(days=5):
-                extend("复查不通过，限期重新整改。", day)
-            t = self._after(t, 2, 10, latest=latest())
-            step(
-                A.SUBMIT,
-                t,
-                self.unit(level, site),
-                f"已按复查意见重新整改：{fix}",
-                fields={"rectification_note": f"已按复查意见重新整改：{fix}", "rectified_at": t},
-            )
-            t = self._after(t, 1, 4)
-        closer = self.verifier(level, site)
-        step(
-            A.VERIFY_PASS,
-            t,
-            closer,
-            rng.choice(VERIFY_PASS_NOTES),
-            fields={"closed_at": t, "closed_by": closer},
-        )
-        h.events = [e for e in events if e.at < self.cutoff]
+        life.rectify(hold=hold == S.VERIFYING)
+        h.events = [e for e in life.events if e.at < self.cutoff]
 
     def simulate_all(self) -> None:
         for h in self.hazards:
             self.simulate(h)
+        self._demo_queues()
         self._calibrate()
+        self._pending_escalations()
         self._make_overdue()
+
+    def _demo_queues(self) -> None:
+        """Pending work for the demo's territorial accounts: in each grid worker's grid, a general
+        hazard whose completion awaits the grid worker's re-check (复查); in each township officer's
+        township, a hazard reported in the last days that awaits assignment (交办)."""
+        rng = self.rng
+
+        def plain(h: _Hazard, days: tuple[int, int]) -> bool:
+            age = self.cutoff - h.reported_at
+            return (
+                h.level0 == HandlingLevel.TERRITORIAL
+                and not h.on_the_spot
+                and not h.escalations
+                and not h.entry.major
+                and datetime.timedelta(days=days[0]) <= age <= datetime.timedelta(days=days[1])
+            )
+
+        for grid_id, worker in self.c.grid_users.items():
+            found = [h for h in self.hazards if h.site.grid_id == grid_id and plain(h, (6, 45))]
+            if not found:
+                # A small grid may have had nothing in the last weeks: its latest patrol found one.
+                patrols = [
+                    i
+                    for i in self.inspections
+                    if i.site.grid_id == grid_id
+                    and i.kind == K.DAILY_PATROL
+                    and i.recorder == worker
+                    and datetime.timedelta(days=6) <= self.cutoff - i.start <= datetime.timedelta(days=45)
+                ]
+                if patrols:
+                    found = [self._add_patrol_finding(patrols[-1])]
+            if found:
+                h = found[-1]
+                h.pinned = True
+                self.simulate(h, hold=S.VERIFYING)
+        for township in self.c.township_users:
+            found = [h for h in self.hazards if self.township(h.site) == township and plain(h, (0, 6))]
+            if found:
+                h = rng.choice(found)
+                h.pinned = True
+                self.simulate(h, hold=S.REPORTED)
+
+    def _add_patrol_finding(self, inspection: _Inspection) -> _Hazard:
+        taken = {h.description for h in inspection.hazards}
+        at = max([inspection.start, *(h.reported_at for h in inspection.hazards)])
+        for _ in range(20):
+            h = self._hazard(
+                inspection.site,
+                inspection,
+                HazardSource.PATROL,
+                inspection.recorder,
+                at + datetime.timedelta(minutes=self.rng.randint(8, 50)),
+                HandlingLevel.TERRITORIAL,
+                0.0,
+                set(taken),
+            )
+            if not h.entry.major:
+                break
+        h.escalations = []
+        inspection.hazards.append(h)
+        self.hazards.append(h)
+        self.hazards.sort(key=lambda x: (x.reported_at, x.site.grid.code, x.site.name, x.description))
+        return h
 
     def _open(self) -> list[_Hazard]:
         return [h for h in self.hazards if h.status != S.CLOSED]
@@ -1269,10 +1377,11 @@ class _Builder:
                 for h in self.hazards
                 if h.status == S.CLOSED
                 and not h.on_the_spot
+                and not h.pinned
                 and h.reported_at > self.cutoff - datetime.timedelta(days=150)
             ]
             weights = [
-                (3.0 if h.entry.major else 1.0)
+                (1.5 if h.entry.major else 1.0)
                 * (2.0 if self.c.township_users.get(self.township(h.site)) else 1.0)
                 for h in recent
             ]
@@ -1283,7 +1392,7 @@ class _Builder:
                 self.simulate(h, "slow")
                 open_now += h.status != S.CLOSED
         elif open_now > target:
-            candidates = [h for h in self._open() if not h.entry.major]
+            candidates = [h for h in self._open() if not h.entry.major and not h.pinned]
             rng.shuffle(candidates)
             for h in candidates:
                 if open_now <= target:
@@ -1295,6 +1404,33 @@ class _Builder:
                 else:
                     h.events = before
 
+    def _pending_escalations(self) -> None:
+        """Recent escalations still waiting at the county: one hazard the sector could not solve
+        awaits the county office's assignment, one the office could not solve awaits the county
+        committee's."""
+        rng = self.rng
+        last_day = self.last_day
+        candidates = [
+            h
+            for h in self._open()
+            if not h.pinned
+            and h.level == HandlingLevel.SECTOR
+            and h.status in (S.ASSIGNED, S.RECTIFYING)
+            and h.events[-1].at < self.cutoff - datetime.timedelta(days=20)
+            and _Timeline.resume(self, h).latest() >= self.today
+        ]
+        rng.shuffle(candidates)
+        for h, top in zip(
+            candidates, (HandlingLevel.COUNTY_OFFICE, HandlingLevel.COUNTY_COMMITTEE), strict=False
+        ):
+            life = _Timeline.resume(self, h)
+            life.escalate("post", latest=last_day - datetime.timedelta(days=10))
+            if top == HandlingLevel.COUNTY_COMMITTEE:
+                life.assign(latest=last_day - datetime.timedelta(days=6))
+                life.start(latest=last_day - datetime.timedelta(days=4))
+                life.escalate("post", latest=last_day)
+            h.events = life.events
+
     def _make_overdue(self) -> None:
         """Some open hazards have just missed their deadline (by at most the sweep's grace)."""
         rng = self.rng
@@ -1305,7 +1441,8 @@ class _Builder:
         candidates = [
             h
             for h in self._open()
-            if h.status in (S.ASSIGNED, S.RECTIFYING)
+            if not h.pinned
+            and h.status in (S.ASSIGNED, S.RECTIFYING)
             and not self._overdue(h)
             and not any(e.action == A.EXTEND for e in h.events[self._last_assign(h) :])
         ]
@@ -1393,14 +1530,14 @@ class _Builder:
             )
             rows.append(inspection.row)
         Inspection.objects.bulk_create(rows, batch_size=500)
-        # Recorded the day of the inspection (bulk_create stamps "now" on auto_now_add fields).
+        # Recorded the day of the inspection (bulk_create stamps "now" on auto_now_add fields, and
+        # bulk_update's CASE per row is slow: one parameterised UPDATE, executed for every row).
+        stamps = []
         for inspection in self.inspections:
             last = max([inspection.start, *(h.reported_at for h in inspection.hazards)])
-            recorded = last + datetime.timedelta(minutes=self.rng.randint(20, 180))
-            if recorded >= self.cutoff:
-                recorded = self.cutoff - datetime.timedelta(minutes=1)
-            inspection.row.created_at = inspection.row.updated_at = recorded
-        Inspection.objects.bulk_update(rows, ["created_at", "updated_at"], batch_size=500)
+            recorded = min(last + datetime.timedelta(minutes=self.rng.randint(20, 180)), self.cutoff_minus)
+            stamps.append((recorded, recorded, inspection.row.pk))
+        _update_many(Inspection, ["created_at", "updated_at"], stamps)
 
         hazards = []
         for index, h in enumerate(self.hazards):
@@ -1434,10 +1571,10 @@ class _Builder:
                 row.closed_by = h.reporter
             hazards.append(row)
         Hazard.objects.bulk_create(hazards, batch_size=500)
+        # The service's number, which needs the id: YH + county + year reported + id.
         for row in hazards:
-            year = timezone.localtime(row.reported_at).year
-            row.number = f"YH{self.c.county_code}{year}{row.pk:07d}"
-        Hazard.objects.bulk_update(hazards, ["number"], batch_size=500)
+            row.number = f"YH{self.c.county_code}{timezone.localtime(row.reported_at).year}{row.pk:07d}"
+        _update_many(Hazard, ["number"], [(row.number, row.pk) for row in hazards])
         events = [
             HazardEvent(
                 hazard=row,
@@ -1472,7 +1609,7 @@ class _Builder:
             "rectified_on_the_spot": sum(1 for h in self.hazards if h.on_the_spot),
             "rectification_rate": round(closed / len(self.hazards), 4) if self.hazards else 0,
             "open_by_status": {
-                s: statuses.get(s, 0) for s in (S.REPORTED, S.ASSIGNED, S.RECTIFYING, S.VERIFYING)
+                str(s.value): statuses.get(s, 0) for s in (S.REPORTED, S.ASSIGNED, S.RECTIFYING, S.VERIFYING)
             },
             "overdue": sum(1 for h in self.hazards if self._overdue(h)),
             "supervised_open": sum(
@@ -1483,6 +1620,36 @@ class _Builder:
             "escalations_into_level": {str(level): escalated.get(level, 0) for level in (2, 3, 4)},
             "hazard_events": self.event_count,
         }
+
+
+OWED = (S.ASSIGNED, S.RECTIFYING)  # hazards.choices.DEADLINE_STATUSES
+SWEEP_TIME = datetime.time(1, 5)  # settings.CELERY_BEAT_SCHEDULE["hazard-overdue-sweep"]
+
+
+def _last_sweep_day(at: datetime.datetime) -> datetime.date:
+    """The day of the last nightly sweep at or before `at` (local time)."""
+    local = timezone.localtime(at)
+    return local.date() if local.time() >= SWEEP_TIME else local.date() - datetime.timedelta(days=1)
+
+
+def _update_many(model: type, fields: list[str], rows: list[tuple]) -> None:
+    """UPDATE `fields` by id for many rows with one prepared statement (rows: values…, id)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(model._meta.get_field(f).column)} = %s" for f in fields
+    )
+    prepared = [
+        [
+            *(
+                model._meta.get_field(name).get_db_prep_save(value, connection)
+                for name, value in zip(fields, row[:-1], strict=True)
+            ),
+            row[-1],
+        ]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", prepared)  # noqa: S608
 
 
 def _require(ok: bool, *what: Any) -> None:

@@ -1,6 +1,7 @@
 from django import forms
 
 from safegrid.accounts.roles import Cap
+from safegrid.core.forms import MultipleFileField
 from safegrid.inspections import selectors as inspection_selectors
 from safegrid.orgs import selectors as org_selectors
 from safegrid.sites import selectors as site_selectors
@@ -41,10 +42,12 @@ class HazardReportForm(_ActorForm):
         widget=forms.HiddenInput,
     )
     inspection = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+    photos = MultipleFileField(label="现场照片", required=False, help_text="可拍照或从相册选择，最多 10 张。")
     on_the_spot = forms.BooleanField(label="已立即整改（一般隐患现场整改完毕，直接销号）", required=False)
     rectification_note = forms.CharField(
         label="现场整改情况", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    photos_after = MultipleFileField(label="整改后照片（立即整改时必传）", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +63,10 @@ class HazardReportForm(_ActorForm):
                 self.add_error("on_the_spot", "重大隐患不能立即整改销号。")
             if not (cleaned.get("rectification_note") or "").strip():
                 self.add_error("rectification_note", "请说明现场整改情况。")
+            if not cleaned.get("photos"):
+                self.add_error("photos", "立即整改须上传整改前照片。")
+            if not cleaned.get("photos_after"):
+                self.add_error("photos_after", "立即整改须上传整改后照片。")
         return cleaned
 
 

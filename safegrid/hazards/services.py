@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -75,6 +75,7 @@ def hazard_report(
     latitude: Decimal | None = None,
     inspection: Inspection | None = None,
     reported_at: datetime.datetime | None = None,
+    photos: Sequence = (),
 ) -> Hazard:
     """Report a hazard found at a site in the actor's scope. It starts at the reporter's handling
     level (a major hazard at sector level at least), status 已上报, awaiting assignment."""
@@ -82,7 +83,7 @@ def hazard_report(
     if inspection is not None and inspection.site_id != site.pk:
         raise ValidationError({"inspection": "检查记录与场所不一致。"})
     hazard = Hazard(
-        number=f"tmp-{uuid.uuid4().hex}",
+        number=uuid.uuid4().hex,  # replaced by the real number once the id is known
         site=site,
         region_path=site.region_path,
         sector_id=site.sector_id,
@@ -104,7 +105,7 @@ def hazard_report(
         f"YH{_county_code(site.region_path)}{timezone.localtime(hazard.reported_at):%Y}{hazard.pk:07d}"
     )
     hazard.save(update_fields=["number"])
-    _add_event(
+    event = _add_event(
         hazard=hazard,
         actor=actor,
         action=HazardAction.REPORT,
@@ -112,6 +113,7 @@ def hazard_report(
         from_level=None,
         note=hazard.description[:200],
     )
+    _attach(actor=actor, hazard=hazard, event=event, files=photos, kind="photo")
     audit_record(
         actor=actor,
         action="hazard.report",
@@ -134,9 +136,12 @@ def hazard_rectify_on_spot(
     longitude: Decimal | None = None,
     latitude: Decimal | None = None,
     inspection: Inspection | None = None,
+    photos_before: Sequence = (),
+    photos_after: Sequence = (),
 ) -> Hazard:
     """立即整改: a general hazard fixed while the reporter is there, reported and closed in one
-    step; counted as found and rectified. A major hazard can never be closed this way."""
+    step (with before and after photos); counted as found and rectified. A major hazard can never
+    be closed this way."""
     if not (rectification_note or "").strip():
         raise ValidationError({"rectification_note": "请说明现场整改情况。"})
     hazard = hazard_report(
@@ -150,6 +155,7 @@ def hazard_rectify_on_spot(
         longitude=longitude,
         latitude=latitude,
         inspection=inspection,
+        photos=photos_before,
     )
     now = timezone.now()
     hazard.status = HazardStatus.CLOSED
@@ -170,7 +176,7 @@ def hazard_rectify_on_spot(
             "version",
         ]
     )
-    _add_event(
+    event = _add_event(
         hazard=hazard,
         actor=actor,
         action=HazardAction.RECTIFY_ON_SPOT,
@@ -178,6 +184,7 @@ def hazard_rectify_on_spot(
         from_level=hazard.level,
         note=hazard.rectification_note,
     )
+    _attach(actor=actor, hazard=hazard, event=event, files=photos_after, kind="photo_after")
     audit_record(
         actor=actor,
         action="hazard.rectify_on_spot",
@@ -218,7 +225,7 @@ def _transition(
     locked.version += 1
     locked.full_clean(exclude=["number"])
     locked.save()
-    _add_event(
+    locked._event = _add_event(
         hazard=locked,
         actor=actor,
         action=action,
@@ -234,6 +241,16 @@ def _transition(
         obj=locked,
         changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
     )
+
+
+def _attach(*, actor, hazard: Hazard, event: HazardEvent, files: Sequence, kind: str) -> None:
+    """Photos and evidence go with the step that produced them, in the same transaction: every
+    file is checked before any is stored, and a bad one undoes the whole step."""
+    if not files:
+        return
+    from safegrid.attachments.services import attachments_add_many
+
+    attachments_add_many(actor=actor, uploads=list(files), kind=kind, hazard=hazard, event=event)
 
 
 def _notify_after_commit(hazard: Hazard, kind: str, actor) -> None:
@@ -346,7 +363,12 @@ def hazard_start(
 
 @transaction.atomic
 def hazard_submit(
-    *, actor, hazard: Hazard, rectification_note: str, expected_version: int | None = None
+    *,
+    actor,
+    hazard: Hazard,
+    rectification_note: str,
+    evidence: Sequence = (),
+    expected_version: int | None = None,
 ) -> Hazard:
     """报告整改完成: the responsible unit reports completion with a description (and evidence files)."""
     if not (rectification_note or "").strip():
@@ -357,6 +379,7 @@ def hazard_submit(
         h.rectification_note = rectification_note.strip()
         h.rectified_at = timezone.now()
         h._event_note = h.rectification_note
+    _attach(actor=actor, hazard=h, event=h._event, files=evidence, kind="evidence")
     _notify_after_commit(h, "verify", actor)
     return h
 

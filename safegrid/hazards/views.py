@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views import View
 
 from safegrid.accounts.roles import Cap
+from safegrid.attachments import selectors as attachment_selectors
 from safegrid.core.exceptions import ApplicationError, CapabilityDenied, NotInScope
 from safegrid.core.views import (
     CapabilityRequiredMixin,
@@ -75,6 +76,11 @@ class HazardDetailView(ScopedDetailView):
             if transitions & available
         ]
         context["missing_five"] = hazard.missing_five_items() if hazard.is_major else []
+        context["attachments"] = (
+            attachment_selectors.attachment_list(actor=self.request.user)
+            .filter(hazard=hazard)
+            .order_by("uploaded_at")
+        )
         return context
 
 
@@ -101,10 +107,18 @@ class HazardReportView(CapabilityRequiredMixin, View):
         data = dict(form.cleaned_data)
         on_the_spot = data.pop("on_the_spot")
         note = data.pop("rectification_note")
+        photos_after = data.pop("photos_after")
         try:
             if on_the_spot:
                 data.pop("grade")
-                hazard = services.hazard_rectify_on_spot(actor=request.user, rectification_note=note, **data)
+                photos_before = data.pop("photos")
+                hazard = services.hazard_rectify_on_spot(
+                    actor=request.user,
+                    rectification_note=note,
+                    photos_before=photos_before,
+                    photos_after=photos_after,
+                    **data,
+                )
             else:
                 hazard = services.hazard_report(actor=request.user, **data)
         except ValidationError as exc:
