@@ -8,6 +8,7 @@ Rows are created through the model layer (fast, no audit); behaviour under test 
 
 from __future__ import annotations
 
+import datetime
 import functools
 from types import SimpleNamespace
 
@@ -178,7 +179,7 @@ def build_world() -> SimpleNamespace:
             region_path=s.region_path,
             sector_id=s.sector_id,
             kind="daily_patrol",
-            inspected_on="2026-01-05",
+            inspected_on=datetime.date(2026, 1, 5),
             inspectors="检查组",
             result="hazards_found",
             recorded_by=_system_user(),

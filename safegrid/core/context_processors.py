@@ -20,7 +20,16 @@ PILLARS = [
                 "inspections.view_inspection",
             ),
             (pgettext_lazy("navigation", "隐患排查治理"), "hazards:hazard_list", "hazards.view_hazard"),
-            (pgettext_lazy("navigation", "执法文书"), None, None),
+            (
+                pgettext_lazy("navigation", "执法文书"),
+                "enforcement:document_list",
+                "enforcement.view_document",
+            ),
+            (
+                pgettext_lazy("navigation", "行政处罚"),
+                "enforcement:penalty_list",
+                "enforcement.view_document",
+            ),
         ],
     ),
     (

@@ -679,6 +679,7 @@ class _Hazard:
     escalations: list[str]  # "pre" (before assignment) or "post" (after), one per level climbed
     events: list[_Event] = field(default_factory=list)
     pinned: bool = False  # kept as it is by the calibration (a demo account's pending work)
+    row: Hazard | None = None
 
     @property
     def grade(self) -> str:
@@ -1508,9 +1509,11 @@ class _Builder:
         text = f"{lead}，发现事故隐患{found}处"
         if major:
             text += f"（其中重大事故隐患{major}处，已按规定上报并挂牌督办）"
+        if spot == found:
+            return text + "，均已现场立即整改。"
         if spot:
-            text += f"，现场立即整改{spot}处"
-        return text + "，其余已交办限期整改。" if found > spot else text + "。"
+            return text + f"，现场立即整改{spot}处，其余已交办限期整改。"
+        return text + "，已交办限期整改。"
 
     def write(self) -> None:
         rows = []
@@ -1570,6 +1573,7 @@ class _Builder:
                 row.rectified_at = row.closed_at = h.reported_at
                 row.closed_by = h.reporter
             hazards.append(row)
+            h.row = row
         Hazard.objects.bulk_create(hazards, batch_size=500)
         # The service's number, which needs the id: YH + county + year reported + id.
         for row in hazards:
@@ -1672,8 +1676,385 @@ def enforcement_ready() -> bool:
     if not apps.is_installed("safegrid.enforcement"):
         return False
     tables = set(connection.introspection.table_names())
-    models = list(apps.get_app_config("enforcement").get_models())
+    models = list(apps.get_app_config("enforcement").get_models(include_auto_created=True))
     return bool(models) and all(m._meta.db_table in tables for m in models)
+
+
+# Department prefixes (部门代字) of the numbering rules the demo gives its issuing bodies, by the
+# organisation's short name: （崇）应急责改〔2026〕12号.
+DEPT_PREFIXES = {
+    "县安委办": "安办",
+    "县应急管理局": "应急",
+    "县消防救援大队": "消",
+    "县公安局交警大队": "公交",
+    "县住房和城乡建设局": "住建",
+    "县城市管理局": "城管",
+    "县工业和信息化局": "工信",
+    "县市场监督管理局": "市监",
+    "县交通运输局": "交运",
+    "县水利局": "水",
+    "县农业农村局": "农",
+    "县文化广电新闻出版旅游局": "文旅",
+    "县教育体育局": "教体",
+    "县林业局": "林",
+}
+COUNTY_ABBR = "崇"
+
+# (keywords in the hazard, article, lowest and highest fine in 元) — the first that matches.
+_LAW = "《中华人民共和国安全生产法》"
+_FIRE_LAW = "《中华人民共和国消防法》"
+PENALTY_BASES: list[tuple[tuple[str, ...], str, int, int]] = [
+    (("疏散", "安全出口", "消防通道", "消防车通道"), f"{_FIRE_LAW}第六十条第一款第（三）项", 5_000, 50_000),
+    (("消火栓", "灭火器", "喷水", "防火门", "消防"), f"{_FIRE_LAW}第六十条第一款第（一）项", 5_000, 50_000),
+    (("培训", "三级安全教育", "不会使用"), f"{_LAW}第九十七条第（三）项", 10_000, 100_000),
+    (("无证", "未持", "证件过期", "作业证过期", "适任证书"), f"{_LAW}第九十七条第（七）项", 10_000, 100_000),
+    (("应急预案", "演练"), f"{_LAW}第九十七条第（六）项", 10_000, 100_000),
+    (("台账", "排查治理"), f"{_LAW}第一百零一条第（五）项", 10_000, 100_000),
+    (("动火", "有限空间", "危险作业", "特殊作业"), f"{_LAW}第一百零一条第（三）项", 10_000, 100_000),
+    (("防护用品", "防尘口罩", "安全带", "自救器", "防静电"), f"{_LAW}第九十九条第（五）项", 5_000, 50_000),
+    (("报警", "监测", "监控"), f"{_LAW}第九十九条第（四）项", 5_000, 50_000),
+    (("淘汰",), f"{_LAW}第九十九条第（七）项", 5_000, 50_000),
+    (("检测", "检验", "校验", "年检", "检定"), f"{_LAW}第九十九条第（三）项", 5_000, 50_000),
+]
+DEFAULT_BASIS = (f"{_LAW}第一百零二条", 10_000, 50_000)
+INSPECTION_BASIS = f"{_LAW}第六十五条第一款"
+FIRE_INSPECTION_BASIS = f"{_FIRE_LAW}第五十三条"
+
+
+def _basis(hazards: list[_Hazard], fire: bool) -> tuple[str, int, int]:
+    text = "".join(h.description for h in hazards)
+    for keywords, article, low, high in PENALTY_BASES:
+        if article.startswith(_FIRE_LAW) and not fire:
+            continue
+        if any(k in text for k in keywords):
+            return article, low, high
+    return DEFAULT_BASIS
+
+
+def _numbered(hazards: list[_Hazard]) -> str:
+    return "\n".join(f"{i}. {h.description}" for i, h in enumerate(hazards, 1))
+
+
+@dataclass
+class _Document:
+    doc_type: str
+    inspection: _Inspection
+    organisation: Organisation
+    actor: User
+    issued_on: datetime.date
+    hazards: list[_Hazard]
+    findings: str
+    requirements: str
+    legal_basis: str
+    deadline: datetime.date | None = None
+    penalties: list[tuple[str, Decimal | None]] = field(default_factory=list)
+    row: Any = None
+
+
+class _Enforcement:
+    """About 400 issued documents and 100 penalties from the year's department inspections,
+    written through the model layer the way `document_issue` and `penalty_record` would have left
+    them: numbers from each body's numbering rule in order of issue, counters, seals."""
+
+    def __init__(self, builder: _Builder) -> None:
+        from safegrid.enforcement.choices import DocumentType
+
+        self.b = builder
+        self.rng = builder.rng
+        self.T = DocumentType
+        self.documents: list[_Document] = []
+
+    def issuer(self, inspection: _Inspection) -> tuple[Organisation, User]:
+        c, site = self.b.c, inspection.site
+        org = inspection.organisation or c.org_office
+        if org.kind not in (OrganisationKind.DEPARTMENT, OrganisationKind.COUNTY_OFFICE):
+            org = c.sector_depts.get(site.sector_id) or c.org_office
+        return org, c.sector_users.get(site.sector_id) or c.office
+
+    def plan(self) -> None:
+        from safegrid.enforcement.choices import PenaltyType
+
+        rng, b = self.rng, self.b
+        T = self.T
+        department = (K.KEY_INSPECTION, K.SPECIAL_CAMPAIGN, K.JOINT)
+        pool = [i for i in b.inspections if i.kind in department]
+        weights = [
+            (1.0 + 2.0 * sum(not h.on_the_spot for h in i.hazards)) * (1.5 if i.site.is_key else 1.0)
+            for i in pool
+        ]
+        chosen: list[_Inspection] = []
+        target = rng.randint(145, 155)
+        while len(chosen) < target and pool:
+            index = rng.choices(range(len(pool)), weights=weights)[0]
+            chosen.append(pool.pop(index))
+            weights.pop(index)
+        chosen.sort(key=lambda i: (i.day, i.site.grid.code, i.site.name, i.kind))
+        with_orders: list[tuple[_Inspection, list[_Hazard], datetime.date]] = []
+        for inspection in chosen:
+            org, actor = self.issuer(inspection)
+            fire = org.short_name == "县消防救援大队"
+            basis = FIRE_INSPECTION_BASIS if fire else INSPECTION_BASIS
+            found = inspection.hazards
+            findings = b._summary(inspection)
+            if found:
+                findings += "\n" + _numbered(found)
+            self.documents.append(
+                _Document(
+                    T.INSPECTION_RECORD,
+                    inspection,
+                    org,
+                    actor,
+                    inspection.day,
+                    list(found),
+                    findings,
+                    "" if found else "未发现违法违规行为，请继续落实安全生产主体责任。",
+                    basis,
+                )
+            )
+            owed = [h for h in found if not h.on_the_spot]
+            if not owed:
+                continue
+            issued_on = min(inspection.day + datetime.timedelta(days=rng.choice((0, 0, 1))), b.last_day)
+            deadlines = [d for d in (_first_deadline(h) for h in owed) if d is not None]
+            deadline = max(deadlines) if deadlines else issued_on + datetime.timedelta(days=15)
+            deadline = max(deadline, issued_on)
+            self.documents.append(
+                _Document(
+                    T.RECTIFICATION_ORDER,
+                    inspection,
+                    org,
+                    actor,
+                    issued_on,
+                    owed,
+                    "经检查，你单位存在下列事故隐患：\n" + _numbered(owed),
+                    f"责令你单位于{deadline:%Y年%m月%d日}前整改完毕，整改期间采取有效措施确保安全；"
+                    "整改完成后及时报告，本机关将组织复查。",
+                    basis,
+                    deadline=deadline,
+                )
+            )
+            with_orders.append((inspection, owed, issued_on))
+            # 复查: once every hazard of the order is closed.
+            closed = [_closed_on(h) for h in owed]
+            if all(closed) and rng.random() < 0.4:
+                day = max(closed) + datetime.timedelta(days=rng.randint(0, 2))
+                if day <= b.last_day:
+                    self.documents.append(
+                        _Document(
+                            T.RECHECK_OPINION,
+                            inspection,
+                            org,
+                            actor,
+                            day,
+                            owed,
+                            "经复查，你单位已按责令限期整改指令书的要求完成下列事故隐患的整改：\n"
+                            + _numbered(owed),
+                            "同意销号。请继续落实隐患排查治理制度，防止问题反弹。",
+                            basis,
+                        )
+                    )
+        # 行政处罚: the more serious cases (major hazards weigh most).
+        weights = [
+            (6.0 if any(h.entry.major for h in owed) else 1.0) * (1.0 + 0.3 * len(owed))
+            for _i, owed, _d in with_orders
+        ]
+        target = rng.randint(85, 90)
+        cases = list(with_orders)
+        decided = 0
+        while decided < target and cases:
+            index = rng.choices(range(len(cases)), weights=weights)[0]
+            inspection, owed, ordered_on = cases.pop(index)
+            weights.pop(index)
+            issued_on = ordered_on + datetime.timedelta(days=rng.randint(12, 40))
+            if issued_on > b.last_day:
+                continue
+            org, actor = self.issuer(inspection)
+            fire = org.short_name == "县消防救援大队"
+            article, low, high = _basis(owed, fire)
+            major = any(h.entry.major for h in owed)
+            penalties: list[tuple[str, Decimal | None]] = []
+            if not major and rng.random() < 0.12:
+                penalties.append((PenaltyType.WARNING, None))
+                decision = "警告"
+            else:
+                low, high = (max(low, 30_000), max(high, 100_000)) if major else (low, high)
+                amount = Decimal(rng.randrange(low // 1000, high // 1000 + 1) * 1000)
+                penalties.append((PenaltyType.FINE, amount))
+                decision = f"罚款人民币{amount:,.0f}元"
+                if major and rng.random() < 0.4:
+                    penalties.append((PenaltyType.PRODUCTION_SUSPENSION, None))
+                    decision += "，并责令停产停业整顿"
+                elif rng.random() < 0.1:
+                    penalties.append((PenaltyType.WARNING, None))
+                    decision = "警告，并" + decision
+            self.documents.append(
+                _Document(
+                    T.PENALTY_DECISION,
+                    inspection,
+                    org,
+                    actor,
+                    issued_on,
+                    owed,
+                    f"经查，你单位存在下列违法行为：\n{_numbered(owed)}\n以上事实有现场检查记录、责令限期整改指令书、"
+                    "询问笔录和现场照片等证据为证。",
+                    f"依据{article}的规定，决定给予你单位{decision}的行政处罚。罚款自收到本决定书之日起十五日内"
+                    "缴至指定银行；逾期不缴纳的，每日按罚款数额的百分之三加处罚款。如不服本决定，可以依法申请"
+                    "行政复议或者提起行政诉讼。",
+                    article,
+                    penalties=penalties,
+                )
+            )
+            decided += 1
+
+    def write(self) -> dict[str, int]:
+        from safegrid.enforcement.choices import DocumentStatus
+        from safegrid.enforcement.models import DocumentSequence, EnforcementDocument, NumberingRule, Penalty
+        from safegrid.enforcement.seals import document_seal
+
+        b = self.b
+        docs = sorted(
+            self.documents,
+            key=lambda d: (d.issued_on, d.inspection.site.grid.code, d.inspection.site.name, d.doc_type),
+        )
+        # Numbering rules of the issuing bodies (kept if the county already has them).
+        orgs = {d.organisation.pk: d.organisation for d in docs}
+        rules = {r.organisation_id: r for r in NumberingRule.objects.filter(organisation_id__in=orgs)}
+        new_rules = []
+        for pk, org in sorted(orgs.items()):
+            if pk not in rules:
+                prefix = DEPT_PREFIXES.get(org.short_name) or (org.short_name or org.name)[1:3]
+                rule = NumberingRule(organisation=org, county_abbr=COUNTY_ABBR, dept_prefix=prefix)
+                rule.full_clean(validate_unique=False, validate_constraints=False)
+                new_rules.append(rule)
+                rules[pk] = rule
+        NumberingRule.objects.bulk_create(new_rules)
+        # Drafts first with their hazards (an issued document's links are frozen), then issue.
+        rows = []
+        for d in docs:
+            site = d.inspection.site
+            d.row = EnforcementDocument(
+                doc_type=d.doc_type,
+                organisation=d.organisation,
+                site=site,
+                region_path=site.region_path,
+                sector_id=site.sector_id,
+                party=site.name,
+                inspection=d.inspection.row,
+                findings=d.findings[:5000],
+                requirements=d.requirements[:5000],
+                legal_basis=d.legal_basis,
+                deadline=d.deadline,
+                created_by=d.actor,
+            )
+            rows.append(d.row)
+        EnforcementDocument.objects.bulk_create(rows, batch_size=500)
+        links = EnforcementDocument.hazards.through
+        links.objects.bulk_create(
+            [links(enforcementdocument_id=d.row.pk, hazard_id=h.row.pk) for d in docs for h in d.hazards],
+            batch_size=1000,
+        )
+        counters: dict[tuple[int, str, int], int] = {}
+        updates = []
+        for d in docs:
+            key = (d.organisation.pk, d.doc_type, d.issued_on.year)
+            counters[key] = counters.get(key, 0) + 1
+            row = d.row
+            row.status = DocumentStatus.ISSUED
+            row.year = d.issued_on.year
+            row.sequence = counters[key]
+            row.number = rules[d.organisation.pk].format(d.doc_type, row.year, row.sequence)
+            row.issued_on = d.issued_on
+            row.issued_by = d.actor
+            row.seal = document_seal(row)
+            stamp = b._moment(d.issued_on)
+            updates.append(
+                (
+                    row.status,
+                    row.year,
+                    row.sequence,
+                    row.number,
+                    row.issued_on,
+                    d.actor.pk,
+                    row.seal,
+                    stamp,
+                    stamp,
+                    row.pk,
+                )
+            )
+        _update_many(
+            EnforcementDocument,
+            [
+                "status",
+                "year",
+                "sequence",
+                "number",
+                "issued_on",
+                "issued_by",
+                "seal",
+                "created_at",
+                "updated_at",
+            ],
+            updates,
+        )
+        DocumentSequence.objects.bulk_create(
+            [
+                DocumentSequence(organisation_id=org, doc_type=doc_type, year=year, last_value=value)
+                for (org, doc_type, year), value in sorted(counters.items())
+            ]
+        )
+        penalties = []
+        penalty_hazards = []
+        for d in docs:
+            site = d.inspection.site
+            for penalty_type, amount in d.penalties:
+                penalty = Penalty(
+                    site=site,
+                    region_path=site.region_path,
+                    sector_id=site.sector_id,
+                    party=site.name,
+                    penalty_type=penalty_type,
+                    amount=amount,
+                    legal_basis=d.legal_basis,
+                    decision=d.row,
+                    decided_on=d.issued_on,
+                    inspection=d.inspection.row,
+                    recorded_by=d.actor,
+                )
+                penalties.append(penalty)
+                penalty_hazards.append(d.hazards)
+        Penalty.objects.bulk_create(penalties, batch_size=500)
+        _update_many(
+            Penalty,
+            ["created_at", "updated_at"],
+            [(stamp, stamp, p.pk) for p in penalties for stamp in [b._moment(p.decided_on)]],
+        )
+        through = Penalty.hazards.through
+        through.objects.bulk_create(
+            [
+                through(penalty_id=p.pk, hazard_id=h.row.pk)
+                for p, hazards in zip(penalties, penalty_hazards, strict=True)
+                for h in hazards
+            ],
+            batch_size=1000,
+        )
+        by_type = Counter(d.doc_type for d in docs)
+        return {
+            "documents": len(docs),
+            "documents_by_type": {str(k): v for k, v in sorted(by_type.items())},
+            "penalties": len(penalties),
+            "fines_total": str(sum((p.amount for p in penalties if p.amount is not None), Decimal(0))),
+            "numbering_rules_created": len(new_rules),
+        }
+
+
+def _first_deadline(h: _Hazard) -> datetime.date | None:
+    return next((e.fields["deadline"] for e in h.events if e.action == A.ASSIGN), None)
+
+
+def _closed_on(h: _Hazard) -> datetime.date | None:
+    if h.status != S.CLOSED:
+        return None
+    return timezone.localtime(h.events[-1].at).date()
 
 
 # --- entry points -----------------------------------------------------------------------------------
@@ -1691,8 +2072,38 @@ def build_demo_activity(*, seed: int, today: datetime.date | None = None) -> dic
         builder.simulate_all()
         builder.write()
         counts = builder.counts()
-        counts["enforcement"] = "skipped"
+        if enforcement_ready():
+            enforcement = _Enforcement(builder)
+            enforcement.plan()
+            counts["enforcement"] = enforcement.write()
+        else:
+            counts["enforcement"] = None  # the enforcement app is not installed or not migrated
     return counts
+
+
+def summary_lines(counts: dict[str, Any]) -> list[str]:
+    """The activity part of `seed_demo`'s summary."""
+    start, end = counts["period"]
+    open_ = counts["hazards"] - counts["closed"]
+    levels = counts["escalations_into_level"]
+    lines = [
+        f"  一年工作记录（{start} 至 {end}）：检查 {counts['inspections']} 次，"
+        f"检查场所 {counts['inspected_sites']} 个；发现隐患 {counts['hazards']} 条"
+        f"（重大隐患 {counts['major_hazards']} 条），已整改销号 {counts['closed']} 条"
+        f"（其中立即整改 {counts['rectified_on_the_spot']} 条，整改率 {counts['rectification_rate']:.1%}）",
+        f"  未销号隐患 {open_} 条（逾期 {counts['overdue']} 条，挂牌督办 {counts['supervised_open']} 条）；"
+        f"提级处置：至行业领域安委会 {levels['2']} 次，至县安委办 {levels['3']} 次，"
+        f"至县安委会 {levels['4']} 次",
+    ]
+    enforcement = counts.get("enforcement")
+    if enforcement:
+        lines.append(
+            f"  执法文书 {enforcement['documents']} 份，行政处罚 {enforcement['penalties']} 起"
+            f"（罚款合计 {Decimal(enforcement['fines_total']):,.0f} 元）"
+        )
+    else:
+        lines.append("  执法模块未安装或未迁移，未生成执法文书和行政处罚。")
+    return lines
 
 
 def wipe_demo_activity() -> None:
@@ -1701,6 +2112,14 @@ def wipe_demo_activity() -> None:
     from safegrid.attachments.models import Attachment
     from safegrid.notifications.models import Notification
 
+    if enforcement_ready():
+        from safegrid.enforcement.models import DocumentSequence, EnforcementDocument, NumberingRule, Penalty
+
+        Penalty.objects.all().delete()
+        EnforcementDocument.objects.filter(corrects__isnull=False).delete()
+        EnforcementDocument.objects.all().delete()
+        DocumentSequence.objects.all().delete()
+        NumberingRule.objects.all().delete()
     Notification.objects.filter(hazard__isnull=False).delete()
     Attachment.objects.all().delete()
     HazardEvent.objects.all().delete()

@@ -4,11 +4,14 @@ the 14 sector committees, organisations, grid duty lists, about 900 sites and on
 `build_demo_county(seed=…)` writes it in one transaction with one audit record. Everything random
 comes from one `random.Random(seed)` consumed in a fixed order, so the same seed gives the same
 rows (only primary keys, timestamps and password salts differ). The township boundaries and grids
-are generated (see `geo.py`); names of places, companies and people are invented.
+are generated (see `geo.py`); names of places, companies and people are invented. At the end it
+adds a year of activity up to `today` (inspections, hazards with their timelines, enforcement;
+see `activity.py`), in the same transaction.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import random
 from collections import Counter
@@ -1014,16 +1017,27 @@ class _Builder:
         }
 
 
-def build_demo_county(*, seed: int = DEFAULT_SEED, stdout: TextIO | None = None) -> dict[str, Any]:
+def build_demo_county(
+    *,
+    seed: int = DEFAULT_SEED,
+    stdout: TextIO | None = None,
+    today: datetime.date | None = None,
+    activity: bool = True,
+) -> dict[str, Any]:
     """Write the demo county into an empty database and return its counts.
 
     One transaction and one audit record (`demo.seed`, no actor). Precondition: no regions and no
     demo accounts exist (the `seed_demo` command checks and, with --force, calls
     `wipe_demo_county` first); otherwise the unique constraints fail and nothing is written.
+    With `activity` (the default) the year before `today` (default: today) is added too.
     """
     builder = _Builder(seed=seed)
     with transaction.atomic():
         counts = builder.build()
+        if activity:
+            from .activity import build_demo_activity
+
+            counts["activity"] = build_demo_activity(seed=seed, today=today)
         audit_record(actor=None, action="demo.seed", object_repr=COUNTY[1], changes=counts)
     if stdout is not None:
         _print_summary(stdout, counts, builder)
@@ -1044,6 +1058,10 @@ def _print_summary(out: TextIO, counts: dict[str, Any], builder: _Builder) -> No
     ]
     for spec, user, region in builder.users:
         lines.append(f"    {spec.username:<18} {Role(spec.role).label}（{region.name}） {user.display_name}")
+    if "activity" in counts:
+        from .activity import summary_lines
+
+        lines.extend(summary_lines(counts["activity"]))
     out.write("\n".join(lines) + "\n")
 
 
@@ -1054,12 +1072,17 @@ def demo_database_is_empty() -> bool:
 
 @transaction.atomic
 def wipe_demo_county() -> None:
-    """Delete what the demo builds, dependants first: every role assignment, the demo accounts,
-    sites, grid duties, organisations, sectors and regions (deepest first). Audit records stay.
+    """Delete what the demo builds, dependants first: the year of activity (enforcement, hazards and
+    their timelines, inspections — see `activity.wipe_demo_activity`), every role assignment, the
+    demo accounts, sites, grid duties, organisations, sectors and regions (deepest first). Audit
+    records stay.
 
-    Raises ProtectedError when other records (an audit entry by a demo account, a hazard at a
-    site …) still point at them; the transaction then leaves everything as it was.
+    Raises ProtectedError when other records (an audit entry by a demo account …) still point at
+    them; the transaction then leaves everything as it was.
     """
+    from .activity import wipe_demo_activity
+
+    wipe_demo_activity()
     RoleAssignment.objects.all().delete()
     User.objects.filter(username__in=DEMO_USERNAMES).delete()
     Site.objects.all().delete()

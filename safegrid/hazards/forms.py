@@ -1,7 +1,7 @@
 from django import forms
 
 from safegrid.accounts.roles import Cap
-from safegrid.core.forms import MultipleFileField
+from safegrid.core.forms import MultipleFileField, MultipleFileInput
 from safegrid.inspections import selectors as inspection_selectors
 from safegrid.orgs import selectors as org_selectors
 from safegrid.sites import selectors as site_selectors
@@ -142,6 +142,11 @@ class StartForm(_ActorForm):
 class SubmitForm(_ActorForm):
     rectification_note = forms.CharField(
         label="整改情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = MultipleFileField(
+        label="整改佐证（照片或 PDF）",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
     )
 
 

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views import View
 
@@ -177,7 +177,10 @@ class HazardActionView(CapabilityRequiredMixin, View):
             form.add_error(None, exc.message)
             return self._render(form, hazard, 409)
         messages.success(request, f"已{ACTION_TITLES[action]}。")
-        response = HttpResponseRedirect(hazard.get_absolute_url())
         if getattr(request, "htmx", False):
+            # A 302 would be followed inside the XHR and the whole page swapped into the panel;
+            # htmx navigates on HX-Redirect instead.
+            response = HttpResponse(status=200)
             response["HX-Redirect"] = hazard.get_absolute_url()
-        return response
+            return response
+        return HttpResponseRedirect(hazard.get_absolute_url())

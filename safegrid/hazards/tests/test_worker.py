@@ -76,18 +76,15 @@ def test_sweep_runs_on_a_real_worker():
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    from config.celery import app
+    # The test talks to the worker as any producer would: by task name over the broker.
+    from celery import Celery
 
-    saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=BROKER, result_backend=BROKER, task_always_eager=False)
+    client = Celery("safegrid-test-client", broker=BROKER, backend=BROKER)
     try:
-        from safegrid.hazards.tasks import overdue_sweep
-
-        result = overdue_sweep.apply_async()
-        first = result.get(timeout=90)
-        second = overdue_sweep.apply_async().get(timeout=60)
+        first = client.send_task("safegrid.hazards.tasks.overdue_sweep").get(timeout=90)
+        second = client.send_task("safegrid.hazards.tasks.overdue_sweep").get(timeout=60)
     finally:
-        app.conf.update(saved)
+        client.close()
         worker.terminate()
         try:
             worker.wait(timeout=20)
