@@ -4,9 +4,9 @@ the 14 sector committees, organisations, grid duty lists, about 900 sites and on
 `build_demo_county(seed=…)` writes it in one transaction with one audit record. Everything random
 comes from one `random.Random(seed)` consumed in a fixed order, so the same seed gives the same
 rows (only primary keys, timestamps and password salts differ). The township boundaries and grids
-are generated (see `geo.py`); names of places, companies and people are invented. At the end it
-adds a year of activity up to `today` (inspections, hazards with their timelines, enforcement;
-see `activity.py`), in the same transaction.
+are generated (see `geo.py`); names of places, companies and people are invented. With
+`activity=True` (`seed_demo`) it then adds a year of activity up to `today` (inspections, hazards
+with their timelines, enforcement; see `activity.py`) in the same transaction.
 """
 
 from __future__ import annotations
@@ -1022,14 +1022,14 @@ def build_demo_county(
     seed: int = DEFAULT_SEED,
     stdout: TextIO | None = None,
     today: datetime.date | None = None,
-    activity: bool = True,
+    activity: bool = False,
 ) -> dict[str, Any]:
     """Write the demo county into an empty database and return its counts.
 
     One transaction and one audit record (`demo.seed`, no actor). Precondition: no regions and no
     demo accounts exist (the `seed_demo` command checks and, with --force, calls
     `wipe_demo_county` first); otherwise the unique constraints fail and nothing is written.
-    With `activity` (the default) the year before `today` (default: today) is added too.
+    With `activity` (as `seed_demo` does) the year before `today` (default: today) is added too.
     """
     builder = _Builder(seed=seed)
     with transaction.atomic():

@@ -226,6 +226,12 @@ class HazardEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.hazard_id} {self.action} {self.from_status}→{self.to_status}"
 
+    def from_status_label(self) -> str:
+        return str(HazardStatus(self.from_status).label) if self.from_status else ""
+
+    def to_status_label(self) -> str:
+        return str(HazardStatus(self.to_status).label)
+
     def get_action_display(self) -> str:
         from .choices import HazardAction
 

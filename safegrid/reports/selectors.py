@@ -20,7 +20,7 @@ from safegrid.sites import selectors as site_selectors
 @dataclass
 class Figure:
     label: str
-    value: int
+    value: int | float
     url: str = ""
 
 
@@ -45,8 +45,63 @@ ROLE_GREETING = {
 }
 
 
+def _hazard_panel(*, actor) -> Panel:
+    """The hazard loop at a glance: this year's found / rectified / rate, and today's work lists."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from safegrid.hazards import selectors as hazard_selectors
+    from safegrid.hazards.choices import DEADLINE_STATUSES, HazardStatus
+
+    today = timezone.localdate()
+    year_start = timezone.make_aware(datetime.datetime(today.year, 1, 1))
+    hazards = hazard_selectors.hazard_list(actor=actor)
+    figures = hazards.aggregate(
+        found=Count("id", filter=Q(reported_at__gte=year_start)),
+        closed=Count("id", filter=Q(reported_at__gte=year_start, status=HazardStatus.CLOSED)),
+        overdue=Count("id", filter=Q(status__in=DEADLINE_STATUSES, deadline__lt=today)),
+    )
+    rate = round(100 * figures["closed"] / figures["found"], 1) if figures["found"] else 0
+    base = reverse("hazards:hazard_list")
+    since = f"reported_from={today.year}-01-01"
+    queue_figures = [
+        Figure(
+            pgettext("home", "待交办"),
+            hazard_selectors.hazard_queue(actor=actor, queue="to_assign").count(),
+            f"{base}?queue=to_assign",
+        ),
+        Figure(
+            pgettext("home", "待复查"),
+            hazard_selectors.hazard_queue(actor=actor, queue="to_verify").count(),
+            f"{base}?queue=to_verify",
+        ),
+    ]
+    if grants_for(actor, Cap.RECTIFY_HAZARD):
+        queue_figures = [
+            Figure(
+                pgettext("home", "待整改"),
+                hazard_selectors.hazard_queue(actor=actor, queue="to_rectify").count(),
+                f"{base}?queue=to_rectify",
+            )
+        ]
+    return Panel(
+        pgettext("home", "隐患排查治理"),
+        [
+            Figure(pgettext("home", "本年发现"), figures["found"], f"{base}?{since}"),
+            Figure(pgettext("home", "本年已整改"), figures["closed"], f"{base}?{since}&status=closed"),
+            Figure(pgettext("home", "整改率（%）"), rate, f"{base}?{since}"),
+            Figure(pgettext("home", "已逾期"), figures["overdue"], f"{base}?queue=overdue"),
+            *queue_figures,
+        ],
+    )
+
+
 def home_panels(*, actor) -> list[Panel]:
     panels: list[Panel] = []
+    if grants_for(actor, Cap.VIEW_HAZARD):
+        panels.append(_hazard_panel(actor=actor))
     if grants_for(actor, Cap.VIEW_SITE):
         sites = site_selectors.site_list(actor=actor)
         counts = sites.aggregate(

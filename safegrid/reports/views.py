@@ -1,6 +1,9 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
+from safegrid.accounts.roles import Cap
+from safegrid.core.scope import grants_for
+
 from . import selectors
 
 
@@ -15,4 +18,5 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["panels"] = selectors.home_panels(actor=self.request.user)
         context["title"] = selectors.home_title(actor=self.request.user)
         context["grants"] = self.request.user.grants
+        context["can_report"] = bool(grants_for(self.request.user, Cap.REPORT_HAZARD))
         return context

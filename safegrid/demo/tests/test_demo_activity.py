@@ -57,7 +57,7 @@ def demo(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield build_demo_county(seed=SEED, today=TODAY)
+            yield build_demo_county(seed=SEED, today=TODAY, activity=True)
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)

@@ -60,4 +60,4 @@ class Command(BaseCommand):
                         "请换用一个空数据库后重新运行 migrate 和 seed_demo。"
                     ) from exc
                 self.stdout.write("已清除原有演示数据。")
-            build_demo_county(seed=seed, stdout=self.stdout)
+            build_demo_county(seed=seed, stdout=self.stdout, activity=True)
