@@ -7,6 +7,8 @@ capability gate accepts either owner's view capability and the rows are scoped p
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import UnsupportedMediaType
@@ -81,7 +83,9 @@ class AttachmentOutput(serializers.ModelSerializer):
 
 
 class AttachmentCreateInput(serializers.Serializer):
-    file = serializers.FileField(allow_empty_file=True, help_text="JPEG、PNG、WebP 图片或 PDF 文件")
+    file = serializers.FileField(
+        allow_empty_file=True, help_text=gettext_lazy("JPEG、PNG、WebP 图片或 PDF 文件")
+    )
     kind = serializers.ChoiceField(choices=AttachmentKind.choices)
     hazard = ScopedPrimaryKeyRelatedField(
         model=Hazard,
@@ -103,12 +107,12 @@ class AttachmentCreateInput(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="所记录的隐患处置步骤（可选）",
+        help_text=gettext_lazy("所记录的隐患处置步骤（可选）"),
     )
 
     def validate(self, attrs):
         if (attrs.get("hazard") is None) == (attrs.get("inspection") is None):
-            raise serializers.ValidationError("请指定附件所属的隐患或检查记录（二者选一）。")
+            raise serializers.ValidationError(_("请指定附件所属的隐患或检查记录（二者选一）。"))
         return attrs
 
 
@@ -150,7 +154,7 @@ class AttachmentViewSet(ScopedViewSet):
         if isinstance(exc, UnsupportedMediaType):
             # The project-wide message asks for JSON; this endpoint wants a form upload.
             return Response(
-                {"code": "unsupported_media_type", "detail": "请使用 multipart/form-data 上传文件。"},
+                {"code": "unsupported_media_type", "detail": _("请使用 multipart/form-data 上传文件。")},
                 status=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
             )
         return super().handle_exception(exc)

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.audit import audit_record
@@ -36,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_ATTACHMENTS_PER_OWNER = 50
 DEFAULT_MAX_FILES_PER_REQUEST = 10
-NOT_A_PHOTO = "照片只能是 JPEG、PNG 或 WebP 图片。"
+NOT_A_PHOTO = gettext_lazy("照片只能是 JPEG、PNG 或 WebP 图片。")
 
 
 def max_attachments_per_owner() -> int:
@@ -51,11 +53,11 @@ def _check_request(
     *, kind: str, hazard: Hazard | None, inspection: Inspection | None, event: HazardEvent | None
 ) -> None:
     if kind not in AttachmentKind.values:
-        raise ValidationError({"kind": ["附件类型无效。"]})
+        raise ValidationError({"kind": [_("附件类型无效。")]})
     if (hazard is None) == (inspection is None):
-        raise ValidationError("请指定附件所属的隐患或检查记录（二者选一）。")
+        raise ValidationError(_("请指定附件所属的隐患或检查记录（二者选一）。"))
     if event is not None and hazard is None:
-        raise ValidationError({"event": ["检查记录的附件不能关联隐患处置记录。"]})
+        raise ValidationError({"event": [_("检查记录的附件不能关联隐患处置记录。")]})
 
 
 def _clean_for_kind(upload, kind: str) -> CleanUpload:
@@ -74,13 +76,16 @@ def _owner(*, actor, hazard: Hazard | None, inspection: Inspection | None) -> Ha
         queryset = Inspection.objects.visible_to(actor, Cap.VIEW_INSPECTION).filter(pk=inspection.pk)
     owner = queryset.select_for_update().first()
     if owner is None:
-        raise NotInScope("未找到。")
+        raise NotInScope(_("未找到。"))
     return owner
 
 
 def _describe(attachment: Attachment, owner: Hazard | Inspection) -> str:
     """Audit object text without the client's file name (which may carry personal data)."""
-    label = f"隐患 {owner.number}" if isinstance(owner, Hazard) else f"检查记录 {owner.pk}"
+    if isinstance(owner, Hazard):
+        label = _("隐患 %(number)s") % {"number": owner.number}
+    else:
+        label = _("检查记录 %(id)s") % {"id": owner.pk}
     return f"{attachment.get_kind_display()} · {label}"[:200]
 
 
@@ -108,13 +113,20 @@ def _write(
             owner = _owner(actor=actor, hazard=hazard, inspection=inspection)
             owner_hazard = owner if isinstance(owner, Hazard) else None
             if event is not None and event.hazard_id != owner.pk:
-                raise ValidationError({"event": ["处置记录不属于该隐患。"]})
+                raise ValidationError({"event": [_("处置记录不属于该隐患。")]})
             existing = Attachment.objects.filter(
                 hazard=owner_hazard, inspection=None if owner_hazard else owner
             ).count()
             limit = max_attachments_per_owner()
             if existing + len(cleaned) > limit:
-                raise ValidationError({"file": [f"每条记录最多 {limit} 个附件，已有 {existing} 个。"]})
+                raise ValidationError(
+                    {
+                        "file": [
+                            _("每条记录最多 %(limit)s 个附件，已有 %(existing)s 个。")
+                            % {"limit": limit, "existing": existing}
+                        ]
+                    }
+                )
             created = []
             for clean in cleaned:
                 attachment = Attachment(
@@ -198,14 +210,19 @@ def attachments_add_many(
     if not uploads:
         raise ValidationError({"file": [MISSING]})
     if len(uploads) > max_files_per_request():
-        raise ValidationError({"file": [f"一次最多上传 {max_files_per_request()} 个文件。"]})
+        raise ValidationError(
+            {"file": [_("一次最多上传 %(count)s 个文件。") % {"count": max_files_per_request()}]}
+        )
     cleaned: list[CleanUpload] = []
     errors: list[str] = []
     for position, upload in enumerate(uploads, start=1):
         try:
             cleaned.append(_clean_for_kind(upload, kind))
         except ValidationError as exc:
-            errors.extend(f"第 {position} 个文件：{message}" for message in exc.messages)
+            errors.extend(
+                _("第 %(position)s 个文件：%(message)s") % {"position": position, "message": message}
+                for message in exc.messages
+            )
     if errors:
         raise ValidationError({"file": errors})
     return _write(actor=actor, cleaned=cleaned, kind=kind, hazard=hazard, inspection=inspection, event=event)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
 from .choices import EXTENSIONS, JPEG, PDF, PNG, WEBP
@@ -28,9 +30,9 @@ DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
 JPEG_QUALITY = 85
 MAX_NAME_LENGTH = 200
 
-WRONG_TYPE = "只能上传 JPEG、PNG、WebP 图片或 PDF 文件。"
-EMPTY = "不能上传空文件。"
-MISSING = "请选择要上传的文件。"
+WRONG_TYPE = gettext_lazy("只能上传 JPEG、PNG、WebP 图片或 PDF 文件。")
+EMPTY = gettext_lazy("不能上传空文件。")
+MISSING = gettext_lazy("请选择要上传的文件。")
 
 _PIL_FORMATS = {"JPEG": JPEG, "PNG": PNG, "WEBP": WEBP}
 # Characters that mean something to a file system, a shell or a header; control characters go too.
@@ -68,7 +70,9 @@ def _megabytes(limit: int) -> str:
 
 
 def too_large_message(limit: int | None = None) -> str:
-    return f"文件超过 {_megabytes(max_upload_bytes() if limit is None else limit)} 上限。"
+    return _("文件超过 %(limit)s 上限。") % {
+        "limit": _megabytes(max_upload_bytes() if limit is None else limit)
+    }
 
 
 def _invalid(message: str) -> ValidationError:
@@ -101,7 +105,7 @@ def sanitise_name(name: str | None, extension: str) -> str:
         stem, ext = name, ""
     keep_ext = ext.lower() in ({"jpg", "jpeg"} if extension == "jpg" else {extension})
     suffix = f".{ext.lower() if keep_ext else extension}"
-    stem = stem.strip() or "附件"
+    stem = stem.strip() or _("附件")
     return stem[: MAX_NAME_LENGTH - len(suffix)] + suffix
 
 
@@ -172,7 +176,7 @@ def _pixels_only(image: Image.Image, fmt: str) -> Image.Image:
 
 
 def _bomb_message(limit: int) -> str:
-    return f"图片像素过多（上限 {limit / 10_000:g} 万像素），请缩小后再上传。"
+    return _("图片像素过多（上限 %(limit)s 万像素），请缩小后再上传。") % {"limit": f"{limit / 10_000:g}"}
 
 
 def clean_upload(upload) -> CleanUpload:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
+from django.utils.translation import gettext as _
 from django.views import View
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
@@ -61,17 +62,17 @@ class AttachmentDownloadView(View):
             try:
                 user = _token_user(request)
             except AuthenticationFailed:
-                return JsonResponse({"code": "not_authenticated", "detail": "请先登录。"}, status=401)
+                return JsonResponse({"code": "not_authenticated", "detail": _("请先登录。")}, status=401)
             if user is None:
                 return redirect_to_login(request.get_full_path())
         if not any(grants_for(user, capability) for capability in OWNER_VIEW_CAPABILITIES):
-            raise PermissionDenied("您没有执行该操作的权限。")
+            raise PermissionDenied(_("您没有执行该操作的权限。"))
         attachment = selectors.attachment_get(actor=user, pk=pk)  # NotInScope → 404 (middleware)
         try:
             handle = attachment.file.open("rb")
         except (FileNotFoundError, ValueError) as exc:
             logger.error("attachment %s has no file on disk (%s)", attachment.pk, attachment.file.name)
-            raise Http404("未找到。") from exc
+            raise Http404(_("未找到。")) from exc
         services.attachment_download_audit(actor=user, attachment=attachment)
         response = FileResponse(handle, content_type=attachment.content_type)
         response["Content-Disposition"] = content_disposition(attachment)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -112,7 +113,9 @@ class DocumentCorrectInput(_DocumentContentInput):
 
 
 class DocumentIssueInput(serializers.Serializer):
-    issued_on = serializers.DateField(required=False, help_text="签发日期，默认今天；编号按其年度取号")
+    issued_on = serializers.DateField(
+        required=False, help_text=gettext_lazy("签发日期，默认今天；编号按其年度取号")
+    )
 
 
 @extend_schema_view(

@@ -39,7 +39,7 @@ class _ActorForm(forms.Form):
         missing = [n for n in numbers if n not in found]
         if missing:
             raise forms.ValidationError(
-                gettext("未找到隐患：%(numbers)s。") % {"numbers": "、".join(missing[:10])}
+                gettext("未找到隐患：%(numbers)s。") % {"numbers": gettext("、").join(missing[:10])}
             )
         return list({n: found[n] for n in numbers}.values())
 
@@ -134,6 +134,10 @@ class DocumentCorrectForm(_DocumentContent):
             )
 
 
+def _decision_label(decision) -> str:
+    return gettext("%(number)s（%(party)s）") % {"number": decision.number, "party": decision.party}
+
+
 class PenaltyForm(_ActorForm):
     site = forms.ModelChoiceField(label=_("场所"), queryset=None)
     decision = forms.ModelChoiceField(label=_("处罚决定书"), queryset=None)
@@ -167,4 +171,4 @@ class PenaltyForm(_ActorForm):
             actor=self.actor, capability=Cap.ISSUE_ENFORCEMENT
         )
         self.fields["decision"].queryset = selectors.decision_choices(actor=self.actor)
-        self.fields["decision"].label_from_instance = lambda d: f"{d.number}（{d.party}）"
+        self.fields["decision"].label_from_instance = _decision_label

@@ -69,7 +69,10 @@ class NumberingRule(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation}：{self.format(DocumentType.RECTIFICATION_ORDER, 2024, 1)}"
+        return gettext("%(organisation)s：%(example)s") % {
+            "organisation": self.organisation,
+            "example": self.format(DocumentType.RECTIFICATION_ORDER, 2024, 1),
+        }
 
     def clean(self) -> None:
         super().clean()
@@ -266,7 +269,7 @@ class EnforcementDocument(TimeStampedModel):
     def __str__(self) -> str:
         if self.number:
             return self.number
-        return f"{self.get_doc_type_display()}（{_('草稿')} #{self.pk}）"
+        return gettext("%(type)s（草稿 #%(pk)s）") % {"type": self.get_doc_type_display(), "pk": self.pk}
 
     def get_absolute_url(self) -> str:
         return reverse("enforcement:document_detail", kwargs={"pk": self.pk})

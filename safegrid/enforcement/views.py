@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from safegrid.accounts.roles import Cap
@@ -24,7 +24,7 @@ class DocumentListView(ScopedListView):
     filterset_class = EnforcementDocumentFilterSet
     template_name = "enforcement/document_list.html"
     partial_template_name = "enforcement/_document_table.html"
-    title = gettext_lazy("执法文书")
+    title = pgettext_lazy("navigation", "执法文书")
     create_url_name = "enforcement:document_create"
     create_capability = Cap.ISSUE_ENFORCEMENT
 
@@ -119,7 +119,7 @@ class DocumentIssueView(CapabilityRequiredMixin, View):
         except NotInScope as exc:
             raise Http404(_("未找到。")) from exc
         except ValidationError as exc:
-            return self._refused(request, "；".join(exc.messages), status=400)
+            return self._refused(request, _("；").join(exc.messages), status=400)
         except ApplicationError as exc:
             return self._refused(
                 request, exc.message, status=409 if exc.code == "transition_not_allowed" else 400
@@ -141,7 +141,7 @@ class PenaltyListView(ScopedListView):
     filterset_class = PenaltyFilterSet
     template_name = "enforcement/penalty_list.html"
     partial_template_name = "enforcement/_penalty_table.html"
-    title = gettext_lazy("行政处罚")
+    title = pgettext_lazy("navigation", "行政处罚")
     create_url_name = "enforcement:penalty_create"
     create_capability = Cap.ISSUE_ENFORCEMENT
 

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -40,7 +42,7 @@ class HazardEventOutput(serializers.ModelSerializer):
         ]
 
     def get_actor_name(self, obj) -> str:
-        return str(obj.actor) if obj.actor_id else "系统"
+        return str(obj.actor) if obj.actor_id else _("系统")
 
 
 class HazardOutput(serializers.ModelSerializer):
@@ -148,7 +150,9 @@ class HazardOnSpotInput(HazardReportInput):
 
 
 class _Versioned(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=1, help_text="乐观锁：客户端看到的版本号")
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text=gettext_lazy("乐观锁：客户端看到的版本号")
+    )
 
 
 class AssignInput(_Versioned):
@@ -170,7 +174,7 @@ class AssignInput(_Versioned):
 
     def validate(self, attrs):
         if attrs.get("deadline") is None and attrs.get("workdays") is None:
-            raise serializers.ValidationError({"deadline": "请填写整改期限或工作日数。"})
+            raise serializers.ValidationError({"deadline": _("请填写整改期限或工作日数。")})
         return attrs
 
 

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from safegrid.core.filters import ScopedFilterSet, SubtreeFilter
 from safegrid.orgs import selectors as org_selectors
@@ -11,22 +12,31 @@ from .models import Hazard
 
 
 class HazardFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(method="search", label="编号、描述或场所")
-    status = django_filters.ChoiceFilter(choices=HazardStatus.choices, label="状态")
-    grade = django_filters.ChoiceFilter(choices=HazardGrade.choices, label="等级")
-    level = django_filters.TypedChoiceFilter(choices=HandlingLevel.choices, coerce=int, label="处置层级")
-    source = django_filters.ChoiceFilter(choices=HazardSource.choices, label="来源")
+    q = django_filters.CharFilter(method="search", label=gettext_lazy("编号、描述或场所"))
+    status = django_filters.ChoiceFilter(choices=HazardStatus.choices, label=gettext_lazy("状态"))
+    grade = django_filters.ChoiceFilter(choices=HazardGrade.choices, label=gettext_lazy("等级"))
+    level = django_filters.TypedChoiceFilter(
+        choices=HandlingLevel.choices, coerce=int, label=gettext_lazy("处置层级")
+    )
+    source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=gettext_lazy("来源"))
     sector = django_filters.ModelChoiceFilter(
-        queryset=Sector.objects.none(), field_name="sector_id", method="by_sector", label="行业领域"
+        queryset=Sector.objects.none(),
+        field_name="sector_id",
+        method="by_sector",
+        label=gettext_lazy("行业领域"),
     )
-    within = SubtreeFilter(queryset=Region.objects.none(), path_field="region_path", label="所在区划")
-    overdue = django_filters.BooleanFilter(method="by_overdue", label="逾期")
-    supervised = django_filters.BooleanFilter(label="挂牌督办")
+    within = SubtreeFilter(
+        queryset=Region.objects.none(), path_field="region_path", label=gettext_lazy("所在区划")
+    )
+    overdue = django_filters.BooleanFilter(method="by_overdue", label=gettext_lazy("逾期"))
+    supervised = django_filters.BooleanFilter(label=gettext_lazy("挂牌督办"))
     reported_from = django_filters.DateFilter(
-        field_name="reported_at", lookup_expr="date__gte", label="上报起"
+        field_name="reported_at", lookup_expr="date__gte", label=gettext_lazy("上报起")
     )
-    reported_to = django_filters.DateFilter(field_name="reported_at", lookup_expr="date__lte", label="上报止")
-    site = django_filters.NumberFilter(field_name="site_id", label="场所")
+    reported_to = django_filters.DateFilter(
+        field_name="reported_at", lookup_expr="date__lte", label=gettext_lazy("上报止")
+    )
+    site = django_filters.NumberFilter(field_name="site_id", label=gettext_lazy("场所"))
     scoped_filters = {
         "sector": lambda actor: org_selectors.sector_list(actor=actor),
         "within": lambda actor: org_selectors.region_list(actor=actor),

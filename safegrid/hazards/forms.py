@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.forms import MultipleFileField, MultipleFileInput
@@ -17,14 +19,20 @@ class _ActorForm(forms.Form):
 
 
 class HazardReportForm(_ActorForm):
-    site = forms.ModelChoiceField(label="场所", queryset=None)
-    category = forms.ChoiceField(label="隐患类别", choices=HazardCategory.choices)
-    grade = forms.ChoiceField(label="初判等级", choices=HazardGrade.choices, initial=HazardGrade.GENERAL)
-    source = forms.ChoiceField(label="来源", choices=HazardSource.choices, initial=HazardSource.PATROL)
-    description = forms.CharField(label="隐患描述", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    location = forms.CharField(label="具体位置", max_length=200, required=False)
+    site = forms.ModelChoiceField(label=gettext_lazy("场所"), queryset=None)
+    category = forms.ChoiceField(label=gettext_lazy("隐患类别"), choices=HazardCategory.choices)
+    grade = forms.ChoiceField(
+        label=gettext_lazy("初判等级"), choices=HazardGrade.choices, initial=HazardGrade.GENERAL
+    )
+    source = forms.ChoiceField(
+        label=gettext_lazy("来源"), choices=HazardSource.choices, initial=HazardSource.PATROL
+    )
+    description = forms.CharField(
+        label=gettext_lazy("隐患描述"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    location = forms.CharField(label=gettext_lazy("具体位置"), max_length=200, required=False)
     longitude = forms.DecimalField(
-        label="经度",
+        label=gettext_lazy("经度"),
         max_digits=9,
         decimal_places=6,
         min_value=-180,
@@ -33,7 +41,7 @@ class HazardReportForm(_ActorForm):
         widget=forms.HiddenInput,
     )
     latitude = forms.DecimalField(
-        label="纬度",
+        label=gettext_lazy("纬度"),
         max_digits=8,
         decimal_places=6,
         min_value=-90,
@@ -42,12 +50,21 @@ class HazardReportForm(_ActorForm):
         widget=forms.HiddenInput,
     )
     inspection = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
-    photos = MultipleFileField(label="现场照片", required=False, help_text="可拍照或从相册选择，最多 10 张。")
-    on_the_spot = forms.BooleanField(label="已立即整改（一般隐患现场整改完毕，直接销号）", required=False)
-    rectification_note = forms.CharField(
-        label="现场整改情况", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    photos = MultipleFileField(
+        label=gettext_lazy("现场照片"),
+        required=False,
+        help_text=gettext_lazy("可拍照或从相册选择，最多 10 张。"),
     )
-    photos_after = MultipleFileField(label="整改后照片（立即整改时必传）", required=False)
+    on_the_spot = forms.BooleanField(
+        label=gettext_lazy("已立即整改（一般隐患现场整改完毕，直接销号）"), required=False
+    )
+    rectification_note = forms.CharField(
+        label=gettext_lazy("现场整改情况"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    photos_after = MultipleFileField(label=gettext_lazy("整改后照片（立即整改时必传）"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,41 +77,50 @@ class HazardReportForm(_ActorForm):
         cleaned = super().clean()
         if cleaned.get("on_the_spot"):
             if cleaned.get("grade") == HazardGrade.MAJOR:
-                self.add_error("on_the_spot", "重大隐患不能立即整改销号。")
+                self.add_error("on_the_spot", _("重大隐患不能立即整改销号。"))
             if not (cleaned.get("rectification_note") or "").strip():
-                self.add_error("rectification_note", "请说明现场整改情况。")
+                self.add_error("rectification_note", _("请说明现场整改情况。"))
             if not cleaned.get("photos"):
-                self.add_error("photos", "立即整改须上传整改前照片。")
+                self.add_error("photos", _("立即整改须上传整改前照片。"))
             if not cleaned.get("photos_after"):
-                self.add_error("photos_after", "立即整改须上传整改后照片。")
+                self.add_error("photos_after", _("立即整改须上传整改后照片。"))
         return cleaned
 
 
 class AssignForm(_ActorForm):
-    grade = forms.ChoiceField(label="隐患等级", choices=HazardGrade.choices)
-    responsible_org = forms.ModelChoiceField(label="责任单位", queryset=None)
-    responsible_person = forms.CharField(label="责任人", max_length=30)
+    grade = forms.ChoiceField(label=gettext_lazy("隐患等级"), choices=HazardGrade.choices)
+    responsible_org = forms.ModelChoiceField(label=gettext_lazy("责任单位"), queryset=None)
+    responsible_person = forms.CharField(label=gettext_lazy("责任人"), max_length=30)
     deadline = forms.DateField(
-        label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     workdays = forms.IntegerField(
-        label="或：工作日数",
+        label=gettext_lazy("或：工作日数"),
         required=False,
         min_value=1,
         max_value=365,
-        help_text="按法定节假日安排计算，填写后忽略上面的日期。",
+        help_text=gettext_lazy("按法定节假日安排计算，填写后忽略上面的日期。"),
     )
     measures = forms.CharField(
-        label="整改措施", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("整改措施"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     funds = forms.DecimalField(
-        label="整改资金（元）", max_digits=12, decimal_places=2, min_value=0, required=False
+        label=gettext_lazy("整改资金（元）"), max_digits=12, decimal_places=2, min_value=0, required=False
     )
     emergency_plan = forms.CharField(
-        label="应急预案", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("应急预案"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     note = forms.CharField(
-        label="交办意见", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("交办意见"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -106,21 +132,27 @@ class AssignForm(_ActorForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("deadline") and not cleaned.get("workdays") and not self.errors:
-            self.add_error("deadline", "请填写整改期限或工作日数。")
+            self.add_error("deadline", _("请填写整改期限或工作日数。"))
         return cleaned
 
 
 class StartForm(_ActorForm):
     measures = forms.CharField(
-        label="整改措施", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("整改措施"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     funds = forms.DecimalField(
-        label="整改资金（元）", max_digits=12, decimal_places=2, min_value=0, required=False
+        label=gettext_lazy("整改资金（元）"), max_digits=12, decimal_places=2, min_value=0, required=False
     )
     emergency_plan = forms.CharField(
-        label="应急预案", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("应急预案"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    note = forms.CharField(label="说明", max_length=2000, required=False)
+    note = forms.CharField(label=gettext_lazy("说明"), max_length=2000, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,10 +173,10 @@ class StartForm(_ActorForm):
 
 class SubmitForm(_ActorForm):
     rectification_note = forms.CharField(
-        label="整改情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("整改情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     evidence = MultipleFileField(
-        label="整改佐证（照片或 PDF）",
+        label=gettext_lazy("整改佐证（照片或 PDF）"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
     )
@@ -152,23 +184,32 @@ class SubmitForm(_ActorForm):
 
 class VerifyForm(_ActorForm):
     passed = forms.TypedChoiceField(
-        label="复查结论",
-        choices=[("1", "通过，予以销号"), ("0", "不通过，退回整改")],
+        label=gettext_lazy("复查结论"),
+        choices=[("1", gettext_lazy("通过，予以销号")), ("0", gettext_lazy("不通过，退回整改"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="复查意见", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("复查意见"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class EscalateForm(_ActorForm):
-    reason = forms.CharField(label="提级原因", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=gettext_lazy("提级原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ExtendForm(_ActorForm):
-    deadline = forms.DateField(label="新的整改期限", widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label="延期原因", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(
+        label=gettext_lazy("新的整改期限"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("延期原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 ACTION_FORMS = {

@@ -182,15 +182,15 @@ class Hazard(models.Model):
         """The five items (责任、措施、资金、时限、预案) not yet in place, by name."""
         missing = []
         if not (self.responsible_org_id and self.responsible_person):
-            missing.append("责任")
+            missing.append(_("责任"))
         if not self.measures.strip():
-            missing.append("措施")
+            missing.append(_("措施"))
         if self.funds is None:
-            missing.append("资金")
+            missing.append(_("资金"))
         if self.deadline is None:
-            missing.append("时限")
+            missing.append(_("时限"))
         if not self.emergency_plan.strip():
-            missing.append("预案")
+            missing.append(_("预案"))
         return missing
 
 

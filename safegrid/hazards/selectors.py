@@ -6,6 +6,7 @@ import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from safegrid.accounts.roles import ROLE_HANDLING_LEVEL, Cap
 from safegrid.core.selectors import scoped_get
@@ -37,12 +38,12 @@ def _my_levels(actor) -> set[int]:
 
 
 QUEUES = {
-    "to_assign": "待交办",
-    "overdue": "已逾期",
-    "due_soon": "3日内到期",
-    "to_verify": "待复查",
-    "supervised": "挂牌督办",
-    "to_rectify": "待整改",
+    "to_assign": gettext_lazy("待交办"),
+    "overdue": gettext_lazy("已逾期"),
+    "due_soon": gettext_lazy("3日内到期"),
+    "to_verify": gettext_lazy("待复查"),
+    "supervised": gettext_lazy("挂牌督办"),
+    "to_rectify": gettext_lazy("待整改"),
 }
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.audit import audit_record
@@ -57,7 +59,7 @@ def _add_event(
 
 def _site_for_report(actor, site: Site) -> Site:
     if not Site.objects.visible_to(actor, Cap.REPORT_HAZARD).filter(pk=site.pk).exists():
-        raise NotInScope("未找到。")
+        raise NotInScope(_("未找到。"))
     return site
 
 
@@ -81,7 +83,7 @@ def hazard_report(
     level (a major hazard at sector level at least), status 已上报, awaiting assignment."""
     site = _site_for_report(actor, site)
     if inspection is not None and inspection.site_id != site.pk:
-        raise ValidationError({"inspection": "检查记录与场所不一致。"})
+        raise ValidationError({"inspection": _("检查记录与场所不一致。")})
     hazard = Hazard(
         number=uuid.uuid4().hex,  # replaced by the real number once the id is known
         site=site,
@@ -143,7 +145,7 @@ def hazard_rectify_on_spot(
     step (with before and after photos); counted as found and rectified. A major hazard can never
     be closed this way."""
     if not (rectification_note or "").strip():
-        raise ValidationError({"rectification_note": "请说明现场整改情况。"})
+        raise ValidationError({"rectification_note": _("请说明现场整改情况。")})
     hazard = hazard_report(
         actor=actor,
         site=site,
@@ -204,16 +206,22 @@ def _transition(
         Hazard.objects.visible_to(actor, Cap.VIEW_HAZARD).select_for_update().filter(pk=hazard.pk).first()
     )
     if locked is None:
-        raise NotInScope("未找到。")
+        raise NotInScope(_("未找到。"))
     label = HazardAction(action).label
     if expected_version is not None and locked.version != expected_version:
-        raise TransitionNotAllowed("该隐患已被他人更新，请刷新后重试。")
+        raise TransitionNotAllowed(_("该隐患已被他人更新，请刷新后重试。"))
     if not policies.state_allows(locked, action):
         if action == HazardAction.ESCALATE and locked.level >= HandlingLevel.COUNTY_COMMITTEE:
-            raise TransitionNotAllowed("已在县安委会层级处置，不能再提级。")
-        raise TransitionNotAllowed(f"隐患当前状态为“{locked.get_status_display()}”，不能{label}。")
+            raise TransitionNotAllowed(_("已在县安委会层级处置，不能再提级。"))
+        raise TransitionNotAllowed(
+            _("隐患当前状态为“%(status)s”，不能%(action)s。")
+            % {"status": locked.get_status_display(), "action": label}
+        )
     if not policies.actor_may(actor, locked, action):
-        raise CapabilityDenied(f"隐患当前由“{locked.get_level_display()}”处置，您无权{label}。")
+        raise CapabilityDenied(
+            _("隐患当前由“%(level)s”处置，您无权%(action)s。")
+            % {"level": locked.get_level_display(), "action": label}
+        )
     from_status, from_level = locked.status, locked.level
     before = {"status": from_status, "level": from_level, "deadline": str(locked.deadline or "")}
     locked._event_note = ""
@@ -262,9 +270,9 @@ def _notify_after_commit(hazard: Hazard, kind: str, actor) -> None:
 def _check_deadline(deadline: datetime.date | None, *, today: datetime.date | None = None) -> datetime.date:
     today = today or timezone.localdate()
     if deadline is None:
-        raise ValidationError({"deadline": "请填写整改期限。"})
+        raise ValidationError({"deadline": _("请填写整改期限。")})
     if deadline < today:
-        raise ValidationError({"deadline": "整改期限不能早于今天。"})
+        raise ValidationError({"deadline": _("整改期限不能早于今天。")})
     return deadline
 
 
@@ -291,23 +299,23 @@ def hazard_assign(
         from safegrid.core.workdays import add_workdays
 
         if workdays < 1 or workdays > 365:
-            raise ValidationError({"workdays": "工作日数应在 1 到 365 之间。"})
+            raise ValidationError({"workdays": _("工作日数应在 1 到 365 之间。")})
         deadline = add_workdays(timezone.localdate(), workdays)
     deadline = _check_deadline(deadline)
     if not (responsible_person or "").strip():
-        raise ValidationError({"responsible_person": "请填写责任人。"})
+        raise ValidationError({"responsible_person": _("请填写责任人。")})
     if grade not in HazardGrade.values:
-        raise ValidationError({"grade": "隐患等级无效。"})
+        raise ValidationError({"grade": _("隐患等级无效。")})
     with _transition(
         actor=actor, hazard=hazard, action=HazardAction.ASSIGN, expected_version=expected_version
     ) as h:
         if grade == HazardGrade.MAJOR and h.level < HandlingLevel.SECTOR:
-            raise ValidationError({"grade": "重大隐患须由行业领域安委会及以上层级处置，请先提级。"})
+            raise ValidationError({"grade": _("重大隐患须由行业领域安委会及以上层级处置，请先提级。")})
         if not responsible_org.region_path or not (
             h.region_path.startswith(responsible_org.region_path)
             or responsible_org.region_path.startswith(h.region_path)
         ):
-            raise ValidationError({"responsible_org": "责任单位必须是该场所所在区划的单位。"})
+            raise ValidationError({"responsible_org": _("责任单位必须是该场所所在区划的单位。")})
         h.grade = grade
         h.responsible_org = responsible_org
         h.responsible_person = responsible_person.strip()
@@ -355,7 +363,10 @@ def hazard_start(
             missing = h.missing_five_items()
             if missing:
                 raise ValidationError(
-                    {"measures": f"重大隐患须“五落实”后方可开始整改，尚缺：{'、'.join(missing)}。"}
+                    {
+                        "measures": _("重大隐患须“五落实”后方可开始整改，尚缺：%(missing)s。")
+                        % {"missing": _("、").join(str(item) for item in missing)}
+                    }
                 )
         h._event_note = note
     return h
@@ -372,7 +383,7 @@ def hazard_submit(
 ) -> Hazard:
     """报告整改完成: the responsible unit reports completion with a description (and evidence files)."""
     if not (rectification_note or "").strip():
-        raise ValidationError({"rectification_note": "请说明整改情况。"})
+        raise ValidationError({"rectification_note": _("请说明整改情况。")})
     with _transition(
         actor=actor, hazard=hazard, action=HazardAction.SUBMIT, expected_version=expected_version
     ) as h:
@@ -391,7 +402,7 @@ def hazard_verify(
     """复查: pass → 销号 (closed); fail → back to rectifying, with a note saying what is still wrong."""
     action = HazardAction.VERIFY_PASS if passed else HazardAction.VERIFY_FAIL
     if not passed and not (note or "").strip():
-        raise ValidationError({"note": "复查不通过时请说明原因。"})
+        raise ValidationError({"note": _("复查不通过时请说明原因。")})
     with _transition(actor=actor, hazard=hazard, action=action, expected_version=expected_version) as h:
         if passed:
             h.closed_at = timezone.now()
@@ -405,7 +416,7 @@ def hazard_escalate(*, actor, hazard: Hazard, reason: str, expected_version: int
     """提级: what this level cannot solve goes to the next level (grid/township → sector committee →
     county office → county committee), which must assign it again (unit, person, deadline)."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": "提级处置必须说明原因。"})
+        raise ValidationError({"reason": _("提级处置必须说明原因。")})
     with _transition(
         actor=actor, hazard=hazard, action=HazardAction.ESCALATE, expected_version=expected_version
     ) as h:
@@ -422,12 +433,12 @@ def hazard_extend(
 ) -> Hazard:
     """延期: a later deadline with a reason, decided by the handling level."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": "延长期限必须说明原因。"})
+        raise ValidationError({"reason": _("延长期限必须说明原因。")})
     with _transition(
         actor=actor, hazard=hazard, action=HazardAction.EXTEND, expected_version=expected_version
     ) as h:
         if h.deadline is not None and deadline <= h.deadline:
-            raise ValidationError({"deadline": "新的期限必须晚于原期限。"})
+            raise ValidationError({"deadline": _("新的期限必须晚于原期限。")})
         _check_deadline(deadline)
         h._event_data = {"from": str(h.deadline), "to": str(deadline)}
         h.deadline = deadline
@@ -444,8 +455,8 @@ TRANSITION_SERVICES: dict[str, Any] = {
 }
 
 
-SWEEP_NOTE = "逾期未整改，系统自动提级并督办。"
-NOTICE_NOTE = "逾期未整改，县安委会督办。"
+SWEEP_NOTE = gettext_lazy("逾期未整改，系统自动提级并督办。")
+NOTICE_NOTE = gettext_lazy("逾期未整改，县安委会督办。")
 
 
 def _insert_events_for(
@@ -503,7 +514,7 @@ def hazard_sweep_overdue(
             action=HazardAction.SWEEP_ESCALATE,
             to_status_sql=f"'{HazardStatus.REPORTED.value}'",
             to_level_sql="level + 1",
-            note=SWEEP_NOTE,
+            note=str(SWEEP_NOTE),
             now=now,
         )
         escalate.update(
@@ -517,7 +528,7 @@ def hazard_sweep_overdue(
             action=HazardAction.SUPERVISION_NOTICE,
             to_status_sql="status",
             to_level_sql="level",
-            note=NOTICE_NOTE,
+            note=str(NOTICE_NOTE),
             now=now,
         )
         Hazard.objects.filter(pk__in=notice_ids).update(last_notice_on=today)
@@ -526,7 +537,7 @@ def hazard_sweep_overdue(
             actor=None,
             action="hazard.sweep",
             object_type="hazards.hazard",
-            object_repr=f"逾期扫描 {today}",
+            object_repr=_("逾期扫描 %(day)s") % {"day": today},
             changes={
                 "escalated": [None, escalated],
                 "noticed": [None, noticed],

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from safegrid.accounts.roles import Cap
@@ -29,12 +31,21 @@ ACTION_SERVICES = {
     "extend": (services.hazard_extend, {HazardAction.EXTEND}),
 }
 ACTION_TITLES = {
-    "assign": "交办",
-    "start": "开始整改",
-    "submit": "报告整改完成",
-    "verify": "复查",
-    "escalate": "提级处置",
-    "extend": "延长期限",
+    "assign": gettext_lazy("交办"),
+    "start": gettext_lazy("开始整改"),
+    "submit": gettext_lazy("报告整改完成"),
+    "verify": gettext_lazy("复查"),
+    "escalate": gettext_lazy("提级处置"),
+    "extend": gettext_lazy("延长期限"),
+}
+# The message after a step succeeds ("已" + the title in Chinese; a sentence of its own in English).
+ACTION_DONE = {
+    "assign": gettext_lazy("已交办。"),
+    "start": gettext_lazy("已开始整改。"),
+    "submit": gettext_lazy("已报告整改完成。"),
+    "verify": gettext_lazy("已复查。"),
+    "escalate": gettext_lazy("已提级处置。"),
+    "extend": gettext_lazy("已延长期限。"),
 }
 
 
@@ -44,7 +55,7 @@ class HazardListView(ScopedListView):
     filterset_class = HazardFilterSet
     template_name = "hazards/hazard_list.html"
     partial_template_name = "hazards/_hazard_table.html"
-    title = "隐患排查治理"
+    title = pgettext_lazy("navigation", "隐患排查治理")
     create_url_name = "hazards:hazard_report"
     create_capability = Cap.REPORT_HAZARD
 
@@ -91,7 +102,7 @@ class HazardReportView(CapabilityRequiredMixin, View):
     template_name = "hazards/hazard_report.html"
 
     def render_form(self, form, status=200):
-        return render(self.request, self.template_name, {"form": form, "title": "上报隐患"}, status=status)
+        return render(self.request, self.template_name, {"form": form, "title": _("上报隐患")}, status=status)
 
     def get(self, request):
         initial = {}
@@ -126,7 +137,7 @@ class HazardReportView(CapabilityRequiredMixin, View):
             return self.render_form(form, 400)
         except NotInScope as exc:
             raise Http404 from exc
-        messages.success(request, f"隐患已上报，编号 {hazard.number}。")
+        messages.success(request, _("隐患已上报，编号 %(number)s。") % {"number": hazard.number})
         return HttpResponseRedirect(hazard.get_absolute_url())
 
 
@@ -156,7 +167,7 @@ class HazardActionView(CapabilityRequiredMixin, View):
         hazard = self._hazard()
         _service, transitions = ACTION_SERVICES[action]
         if not transitions & set(policies.available_transitions(request.user, hazard)):
-            raise PermissionDenied("当前无法执行该操作。")
+            raise PermissionDenied(_("当前无法执行该操作。"))
         return self._render(ACTION_FORMS[action](actor=request.user, hazard=hazard), hazard)
 
     def post(self, request, pk, action):
@@ -176,7 +187,7 @@ class HazardActionView(CapabilityRequiredMixin, View):
         except ApplicationError as exc:
             form.add_error(None, exc.message)
             return self._render(form, hazard, 409)
-        messages.success(request, f"已{ACTION_TITLES[action]}。")
+        messages.success(request, ACTION_DONE[action])
         if getattr(request, "htmx", False):
             # A 302 would be followed inside the XHR and the whole page swapped into the panel;
             # htmx navigates on HX-Redirect instead.

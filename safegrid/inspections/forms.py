@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from safegrid.accounts.roles import Cap
 from safegrid.orgs import selectors as org_selectors
@@ -9,20 +10,25 @@ from .choices import InspectionKind, InspectionResult
 
 
 class InspectionForm(forms.Form):
-    site = forms.ModelChoiceField(label="场所", queryset=None)
-    kind = forms.ChoiceField(label="检查类型", choices=InspectionKind.choices)
-    inspected_on = forms.DateField(label="检查日期", widget=forms.DateInput(attrs={"type": "date"}))
-    organisation = forms.ModelChoiceField(label="检查单位", queryset=None, required=False)
-    inspectors = forms.CharField(label="检查人员", max_length=200)
+    site = forms.ModelChoiceField(label=gettext_lazy("场所"), queryset=None)
+    kind = forms.ChoiceField(label=gettext_lazy("检查类型"), choices=InspectionKind.choices)
+    inspected_on = forms.DateField(
+        label=gettext_lazy("检查日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    organisation = forms.ModelChoiceField(label=gettext_lazy("检查单位"), queryset=None, required=False)
+    inspectors = forms.CharField(label=gettext_lazy("检查人员"), max_length=200)
     items = forms.CharField(
-        label="检查项目（每行一项）",
+        label=gettext_lazy("检查项目（每行一项）"),
         max_length=8000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    result = forms.ChoiceField(label="检查结论", choices=InspectionResult.choices)
+    result = forms.ChoiceField(label=gettext_lazy("检查结论"), choices=InspectionResult.choices)
     summary = forms.CharField(
-        label="情况说明", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("情况说明"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, actor, instance=None, **kwargs):

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.audit import audit_record
@@ -31,17 +32,17 @@ def _clean_items(items: Any) -> list[dict]:
             if line.strip()
         ]
     if not isinstance(items, list) or len(items) > 200:
-        raise ValidationError({"items": "检查项目格式不正确（最多 200 项）。"})
+        raise ValidationError({"items": _("检查项目格式不正确（最多 200 项）。")})
     cleaned = []
     for entry in items:
         if not isinstance(entry, dict) or not str(entry.get("item", "")).strip():
-            raise ValidationError({"items": "每个检查项目都需要填写内容。"})
+            raise ValidationError({"items": _("每个检查项目都需要填写内容。")})
         result = entry.get("result", ItemResult.OK)
         if result not in ItemResult.values:
-            raise ValidationError({"items": "检查项目结果只能是：符合、存在问题、不适用。"})
+            raise ValidationError({"items": _("检查项目结果只能是：符合、存在问题、不适用。")})
         text, note = str(entry["item"]).strip(), str(entry.get("note", "")).strip()
         if len(text) > 200 or len(note) > 500:
-            raise ValidationError({"items": "检查项目不超过 200 字，说明不超过 500 字。"})
+            raise ValidationError({"items": _("检查项目不超过 200 字，说明不超过 500 字。")})
         cleaned.append({"item": text, "result": result, "note": note})
     return cleaned
 
@@ -62,14 +63,14 @@ def inspection_record(
     """Record an inspection of a site in the actor's scope. Enterprise staff record self-inspections
     (自查) only; no inspection is dated in the future."""
     if not Site.objects.visible_to(actor, Cap.ADD_INSPECTION).filter(pk=site.pk).exists():
-        raise NotInScope("未找到。")
+        raise NotInScope(_("未找到。"))
     site_only = all(g.site_id is not None for g in actor.grants if Cap.ADD_INSPECTION in g.capabilities)
     if site_only and kind != InspectionKind.SELF_INSPECTION:
-        raise ValidationError({"kind": "企业只能录入自查记录。"})
+        raise ValidationError({"kind": _("企业只能录入自查记录。")})
     if inspected_on > timezone.localdate():
-        raise ValidationError({"inspected_on": "检查日期不能晚于今天。"})
+        raise ValidationError({"inspected_on": _("检查日期不能晚于今天。")})
     if result not in InspectionResult.values:
-        raise ValidationError({"result": "检查结论无效。"})
+        raise ValidationError({"result": _("检查结论无效。")})
     inspection = Inspection(
         site=site,
         region_path=site.region_path,

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.scope import grants_for
@@ -16,7 +17,7 @@ class InspectionListView(ScopedListView):
     filterset_class = InspectionFilterSet
     template_name = "inspections/inspection_list.html"
     partial_template_name = "inspections/_inspection_table.html"
-    title = "检查记录"
+    title = pgettext_lazy("navigation", "检查记录")
     create_url_name = "inspections:inspection_create"
     create_capability = Cap.ADD_INSPECTION
 
@@ -38,8 +39,8 @@ class InspectionDetailView(ScopedDetailView):
 class InspectionCreateView(ServiceFormView):
     capability = Cap.ADD_INSPECTION
     form_class = InspectionForm
-    title = "录入检查记录"
-    success_message = "检查记录已保存。"
+    title = gettext_lazy("录入检查记录")
+    success_message = gettext_lazy("检查记录已保存。")
 
     def perform(self, form, instance):
         return services.inspection_record(actor=self.request.user, **form.cleaned_data)

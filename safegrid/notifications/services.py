@@ -9,7 +9,9 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safegrid.accounts.models import RoleAssignment
 from safegrid.accounts.roles import ROLE_HANDLING_LEVEL, Role
@@ -91,18 +93,24 @@ def _create(rows: list[Notification]) -> int:
 
 
 KIND_TITLES = {
-    NotificationKind.ASSIGNED: "隐患 {number} 已交办给贵单位，请于 {deadline} 前完成整改",
-    NotificationKind.ESCALATED: "隐患 {number} 已提级到您的处置层级，请重新交办",
-    NotificationKind.VERIFY: "隐患 {number} 已报告整改完成，请复查",
-    NotificationKind.OVERDUE: "隐患 {number} 已逾期，已自动提级督办",
-    NotificationKind.SUPERVISION: "隐患 {number} 逾期未整改，县安委会督办",
-    NotificationKind.DUE_SOON: "隐患 {number} 将于 {deadline} 到期",
+    NotificationKind.ASSIGNED: gettext_lazy("隐患 %(number)s 已交办给贵单位，请于 %(deadline)s 前完成整改"),
+    NotificationKind.ESCALATED: gettext_lazy("隐患 %(number)s 已提级到您的处置层级，请重新交办"),
+    NotificationKind.VERIFY: gettext_lazy("隐患 %(number)s 已报告整改完成，请复查"),
+    NotificationKind.OVERDUE: gettext_lazy("隐患 %(number)s 已逾期，已自动提级督办"),
+    NotificationKind.SUPERVISION: gettext_lazy("隐患 %(number)s 逾期未整改，县安委会督办"),
+    NotificationKind.DUE_SOON: gettext_lazy("隐患 %(number)s 将于 %(deadline)s 到期"),
 }
 
 
 def _rows(kind: str, hazard, user_ids: Iterable[int], today) -> list[Notification]:
-    title = KIND_TITLES[kind].format(number=hazard.number, deadline=hazard.deadline or "—")
-    body = f"{hazard.site.name if hasattr(hazard, 'site') else ''}：{hazard.description[:200]}"
+    # Stored text addressed to other people: written in the site's language, never in the language
+    # of whoever's request happened to trigger it (the sweep and reminders run without a request).
+    with translation.override(settings.LANGUAGE_CODE):
+        title = KIND_TITLES[kind] % {"number": hazard.number, "deadline": hazard.deadline or "—"}
+        body = _("%(site)s：%(description)s") % {
+            "site": hazard.site.name if hasattr(hazard, "site") else "",
+            "description": hazard.description[:200],
+        }
     return [
         Notification(recipient_id=u, kind=kind, hazard_id=hazard.pk, title=title, body=body, day=today)
         for u in sorted(user_ids)

@@ -2,6 +2,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -23,7 +24,7 @@ class InboxView(LoginRequiredMixin, TemplateView):
             page_obj=page,
             object_list=page.object_list,
             total=page.paginator.count,
-            title="消息",
+            title=_("消息"),
             querystring="",
         )
         return context

@@ -175,7 +175,7 @@ def test_home_counts_equal_the_oracle(world, client, user_key):
         assert match is not None and int(match.group(1)) == expected
     else:
         assert match is None
-    hazards = [r for r in RESOURCES if r.key == "hazard"][0]
+    hazards = next(r for r in RESOURCES if r.key == "hazard")
     expected_hazards = sum(1 for h in hazards.objects(world) if hazards.visible(h, anchors(world)[user_key]))
     found = re.search(r'data-testid="figure-本年发现">(\d+)<', page)
     if user_key in VIEWERS["hazard"]:
