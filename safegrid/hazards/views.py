@@ -102,7 +102,11 @@ class HazardReportView(CapabilityRequiredMixin, View):
     template_name = "hazards/hazard_report.html"
 
     def render_form(self, form, status=200):
-        return render(self.request, self.template_name, {"form": form, "title": _("上报隐患")}, status=status)
+        sites = form.fields["site"].queryset.filter(longitude__isnull=False, latitude__isnull=False)
+        rows = sites.values_list("pk", "longitude", "latitude")
+        points = [[pk, float(lon), float(lat)] for pk, lon, lat in rows]
+        context = {"form": form, "title": _("上报隐患"), "site_points": points}
+        return render(self.request, self.template_name, context, status=status)
 
     def get(self, request):
         initial = {}

@@ -104,3 +104,18 @@ def test_a_hazard_goes_round_the_whole_loop(
     expect(page.get_by_test_id("attachments").locator("img")).to_have_count(2)
     expect(page.get_by_test_id("hazard-actions").get_by_role("link")).to_have_count(0)
     screenshot("hazard-closed")
+
+
+def test_gps_selects_the_nearest_site(page, live_server, live_world, login):
+    """A grid worker on a phone taps 获取当前位置 and the nearest site is chosen for them."""
+    from safegrid.sites.models import Site
+
+    Site.objects.filter(pk=live_world.site11_mine.pk).update(longitude="114.301000", latitude="25.681000")
+    Site.objects.filter(pk=live_world.site11_mall.pk).update(longitude="114.340000", latitude="25.700000")
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"longitude": 114.3395, "latitude": 25.6998})
+    login("grid11")
+    page.goto(f"{live_server.url}/hazards/report/")
+    page.get_by_role("button", name="获取当前位置").click()
+    expect(page.get_by_label("场所")).to_have_value(str(live_world.site11_mall.pk))
+    expect(page.locator("#gps-status")).to_contain_text("已选最近场所：横水商场")
