@@ -71,7 +71,7 @@ K = InspectionKind
 YEAR_DAYS = 365
 HAZARDS_RANGE = (2080, 2120)
 INSPECTED_RANGE = (868, 882)
-OPEN_SHARE_RANGE = (0.036, 0.043)  # of all hazards, still open on `today`
+OPEN_SHARE_RANGE = (0.033, 0.040)  # of all hazards, still open on `today`
 LINKED_SHARE = 0.93  # hazards found by a recorded inspection; the rest are tip-offs and quick reports
 EXPERT_DAYS = 58  # the bulletin's expert-days
 
@@ -396,25 +396,25 @@ SITE_RISK: dict[str, float] = {
     SiteKind.OTHER: 0.9,
 }
 MAJOR_SHARE: dict[str, float] = {
-    SiteKind.MINE: 0.049,
-    SiteKind.TAILINGS_POND: 0.063,
-    SiteKind.HAZCHEM: 0.040,
-    SiteKind.FIREWORKS: 0.022,
-    SiteKind.GAS_STATION: 0.018,
-    SiteKind.GAS: 0.036,
-    SiteKind.HYDROPOWER: 0.018,
-    SiteKind.FORESTRY: 0.021,
-    SiteKind.FACTORY: 0.016,
-    SiteKind.CONSTRUCTION: 0.031,
-    SiteKind.TRANSPORT: 0.018,
-    SiteKind.FERRY: 0.022,
-    SiteKind.SCHOOL: 0.007,
-    SiteKind.HOSPITAL: 0.008,
-    SiteKind.MALL: 0.011,
-    SiteKind.HOTEL: 0.008,
-    SiteKind.TOURISM: 0.014,
+    SiteKind.MINE: 0.055,
+    SiteKind.TAILINGS_POND: 0.071,
+    SiteKind.HAZCHEM: 0.045,
+    SiteKind.FIREWORKS: 0.025,
+    SiteKind.GAS_STATION: 0.020,
+    SiteKind.GAS: 0.040,
+    SiteKind.HYDROPOWER: 0.020,
+    SiteKind.FORESTRY: 0.024,
+    SiteKind.FACTORY: 0.018,
+    SiteKind.CONSTRUCTION: 0.035,
+    SiteKind.TRANSPORT: 0.020,
+    SiteKind.FERRY: 0.025,
+    SiteKind.SCHOOL: 0.008,
+    SiteKind.HOSPITAL: 0.009,
+    SiteKind.MALL: 0.012,
+    SiteKind.HOTEL: 0.009,
+    SiteKind.TOURISM: 0.016,
     SiteKind.FARM: 0.000,
-    SiteKind.OTHER: 0.018,
+    SiteKind.OTHER: 0.020,
 }
 # Per inspection kind: relative number of hazards found, share fixed on the spot, major factor, and
 # where the finding is handled first (the reporter's handling level, policies.initial_level).
@@ -513,15 +513,15 @@ VERIFY_PASS_NOTES = ("经复查，整改到位，同意销号。", "现场复查
 EMERGENCY_PLAN = "已制定专项应急处置方案：明确现场警戒、人员撤离路线和应急物资，整改期间落实专人值守。"
 
 
-def _fill(text: str, rng: random.Random) -> str:
-    if "{" not in text:
-        return text
-    return text.format(
-        n=rng.randint(2, 6),
-        f=rng.choice("一二三四五"),
-        m=rng.choice(("-120m", "-150m", "-210m", "-250m", "+350m", "+290m", "+410m")),
-        no=f"{rng.randint(1, 4)}#",
-    )
+def _fill(entry: _Entry, rng: random.Random) -> tuple[str, str]:
+    """The entry's description and location, with the same values in both."""
+    values = {
+        "n": rng.randint(2, 6),
+        "f": rng.choice("一二三四五"),
+        "m": rng.choice(("-120m", "-150m", "-210m", "-250m", "+350m", "+290m", "+410m")),
+        "no": f"{rng.randint(1, 4)}#",
+    }
+    return entry.description.format(**values), entry.location.format(**values)
 
 
 # --- the county as written --------------------------------------------------------------------------
@@ -542,12 +542,10 @@ class _County:
     sector_users: dict[int, User]
     enterprise_users: dict[int, User]
     org_office: Organisation
-    org_committee: Organisation
     org_expert: Organisation | None
     township_orgs: dict[str, Organisation]
     grid_orgs: dict[int, Organisation]
-    sector_depts: dict[int, Organisation]
-    sector_committees: dict[int, Organisation]
+    sector_depts: dict[int, Organisation]  # sector id -> its lead department
     grid_workers: dict[int, str]  # grid id -> the grid worker's name on the duty list
 
     @classmethod
@@ -595,9 +593,9 @@ class _County:
         def org_of(kind: str) -> Organisation | None:
             return next((o for o in orgs if o.kind == kind), None)
 
-        office, committee = org_of(OrganisationKind.COUNTY_OFFICE), org_of(OrganisationKind.COUNTY_COMMITTEE)
-        if office is None or committee is None:
-            raise ValueError("演示县缺少县安委会或县安委办。")
+        office = org_of(OrganisationKind.COUNTY_OFFICE)
+        if office is None:
+            raise ValueError("演示县缺少县安委办。")
         sector_committees = {
             o.sector_id: o for o in orgs if o.kind == OrganisationKind.SECTOR_COMMITTEE and o.sector_id
         }
@@ -623,12 +621,10 @@ class _County:
             sector_users=sector_users,
             enterprise_users=enterprise_users,
             org_office=office,
-            org_committee=committee,
             org_expert=org_of(OrganisationKind.EXPERT_BODY),
             township_orgs={o.region.name: o for o in orgs if o.kind == OrganisationKind.TOWNSHIP_GOVERNMENT},
             grid_orgs={o.region_id: o for o in orgs if o.kind == OrganisationKind.GRID_UNIT},
             sector_depts=sector_depts,
-            sector_committees=sector_committees,
             grid_workers=grid_workers,
         )
 
@@ -783,7 +779,7 @@ class _Timeline:
             days = rng.choice((7, 10, 15, 15, 20, 30))
         if self.fast:
             return min(days, rng.randint(2, 5))
-        return days * rng.randint(2, 3) if self.slow else days
+        return min(days * rng.randint(2, 3), 120 if self.major else 60) if self.slow else days
 
     def escalate(self, mode: str, *, latest: datetime.date | None = None) -> None:
         b, level = self.b, self.level
@@ -795,11 +791,13 @@ class _Timeline:
         reason = self.rng.choice(ESCALATE_REASONS[(level, mode)])
         self.step(A.ESCALATE, self.t, b.handler(level, self.site), reason)
 
-    def assign(self, *, latest: datetime.date | None = None) -> None:
+    def assign(self, *, latest: datetime.date | None = None, not_before: datetime.date | None = None) -> None:
         b, rng, site, level = self.b, self.rng, self.site, self.level
         delay = (0, 0) if self.fast else ((0, 2) if level == HandlingLevel.TERRITORIAL else (1, 5))
         self.t = b._after(self.t, *delay, latest=latest)
         deadline = self.day() + datetime.timedelta(days=self.deadline_days())
+        if not_before is not None:
+            deadline = max(deadline, not_before)
         org = b.responsible_org(level, site)
         person = (site.legal_representative if self.major else site.safety_contact) or site.name[:10]
         handler = b.handler(level, site)
@@ -899,6 +897,8 @@ class _Timeline:
 
 
 class _Builder:
+    """Plans the year (inspections, then hazards and their timelines), then writes it."""
+
     def __init__(self, county: _County, *, seed: int, today: datetime.date, grace: int) -> None:
         from .county import _Names
 
@@ -1119,8 +1119,11 @@ class _Builder:
             for site in rng.choices(experts, weights=expert_weights, k=rng.randint(1, 3)):
                 visits.append((site, K.EXPERT_SERVICE, day, ""))
 
-        visits.sort(key=lambda v: (v[2], v[0].grid.code, v[0].name, v[1]))
-        for site, kind, day, campaign in visits:
+        # One visit of a kind per site and day.
+        unique = {(v[0].pk, v[1], v[2]): v for v in visits}.values()
+        for site, kind, day, campaign in sorted(
+            unique, key=lambda v: (v[2], v[0].grid.code, v[0].name, v[1])
+        ):
             recorder = self.recorder(kind, site)
             organisation, inspectors = self.team(kind, site, recorder)
             start = self._moment(day, datetime.time(8, 30))
@@ -1174,18 +1177,19 @@ class _Builder:
         on_the_spot = not entry.major and rng.random() < on_spot_share
         # Levels to climb: what a level cannot solve goes to the next one.
         escalations: list[str] = []
-        climb = {1: 0.05, 2: 0.008 if not entry.major else 0.1, 3: 0.2}
+        climb = {1: 0.05, 2: 0.004 if not entry.major else 0.08, 3: 0.2}
         top = level
         while not on_the_spot and top < HandlingLevel.COUNTY_COMMITTEE and rng.random() < climb[top]:
             escalations.append("pre" if rng.random() < 0.5 else "post")
             top += 1
+        description, location = _fill(entry, rng)
         return _Hazard(
             site=site,
             inspection=inspection,
             source=source,
             entry=entry,
-            description=_fill(entry.description, rng),
-            location=_fill(entry.location, rng),
+            description=description,
+            location=location,
             reporter=reporter,
             reported_at=at,
             level0=level,
@@ -1241,7 +1245,7 @@ class _Builder:
             self.hazards.append(
                 self._hazard(site, None, source, reporter, at, HandlingLevel.TERRITORIAL, on_spot, set())
             )
-        self.hazards.sort(key=lambda h: (h.reported_at, h.site.grid.code, h.site.name, h.description))
+        self._sort()
         self._ensure_escalations()
 
     def _ensure_escalations(self) -> None:
@@ -1270,6 +1274,11 @@ class _Builder:
         life = _Timeline(self, h, profile)
         life.step(A.REPORT, h.reported_at, h.reporter, h.description[:200])
         if hold == S.REPORTED:
+            h.events = life.events
+            return
+        if hold == S.RECTIFYING:
+            life.assign(not_before=self.today + datetime.timedelta(days=rng.randint(3, 12)))
+            life.start()
             h.events = life.events
             return
         if h.on_the_spot:
@@ -1326,29 +1335,59 @@ class _Builder:
                     if i.site.grid_id == grid_id
                     and i.kind == K.DAILY_PATROL
                     and i.recorder == worker
-                    and datetime.timedelta(days=6) <= self.cutoff - i.start <= datetime.timedelta(days=45)
+                    and datetime.timedelta(days=3) <= self.cutoff - i.start <= datetime.timedelta(days=75)
                 ]
                 if patrols:
-                    found = [self._add_patrol_finding(patrols[-1])]
+                    found = [self._add_finding(patrols[-1])]
             if found:
                 h = found[-1]
                 h.pinned = True
                 self.simulate(h, hold=S.VERIFYING)
-        for township in self.c.township_users:
-            found = [h for h in self.hazards if self.township(h.site) == township and plain(h, (0, 6))]
-            if found:
-                h = rng.choice(found)
+        for site_id, manager in self.c.enterprise_users.items():
+            # The enterprise's own latest self-inspection found something it is rectifying now.
+            own = [
+                i
+                for i in self.inspections
+                if i.site.pk == site_id
+                and i.recorder == manager
+                and datetime.timedelta(days=2) <= self.cutoff - i.start <= datetime.timedelta(days=40)
+            ]
+            if own:
+                h = self._add_finding(own[-1])
                 h.pinned = True
-                self.simulate(h, hold=S.REPORTED)
+                self.simulate(h, hold=S.RECTIFYING)
+        for township, officer in self.c.township_users.items():
+            found = [h for h in self.hazards if self.township(h.site) == township and plain(h, (0, 5))]
+            if not found:
+                # Nothing found there in the last days: a citizen's report (群众举报) came in.
+                sites = [
+                    s
+                    for s in self.c.sites
+                    if self.township(s) == township and s.business_status == BusinessStatus.OPERATING
+                ]
+                site = rng.choice(sites)
+                at = self._moment(self.last_day - datetime.timedelta(days=rng.randint(0, 2)))
+                for _ in range(20):
+                    h = self._hazard(site, None, HazardSource.TIP_OFF, officer, at, 1, 0.0, set())
+                    if not h.entry.major:
+                        break
+                h.escalations = []
+                self.hazards.append(h)
+                self._sort()
+                found = [h]
+            h = rng.choice(found)
+            h.pinned = True
+            self.simulate(h, hold=S.REPORTED)
 
-    def _add_patrol_finding(self, inspection: _Inspection) -> _Hazard:
+    def _add_finding(self, inspection: _Inspection) -> _Hazard:
+        """One more general hazard found by this inspection, handled at the territorial level."""
         taken = {h.description for h in inspection.hazards}
         at = max([inspection.start, *(h.reported_at for h in inspection.hazards)])
         for _ in range(20):
             h = self._hazard(
                 inspection.site,
                 inspection,
-                HazardSource.PATROL,
+                KIND_SOURCE[inspection.kind],
                 inspection.recorder,
                 at + datetime.timedelta(minutes=self.rng.randint(8, 50)),
                 HandlingLevel.TERRITORIAL,
@@ -1360,8 +1399,11 @@ class _Builder:
         h.escalations = []
         inspection.hazards.append(h)
         self.hazards.append(h)
-        self.hazards.sort(key=lambda x: (x.reported_at, x.site.grid.code, x.site.name, x.description))
+        self._sort()
         return h
+
+    def _sort(self) -> None:
+        self.hazards.sort(key=lambda h: (h.reported_at, h.site.grid.code, h.site.name, h.description))
 
     def _open(self) -> list[_Hazard]:
         return [h for h in self.hazards if h.status != S.CLOSED]
@@ -1417,7 +1459,7 @@ class _Builder:
             if not h.pinned
             and h.level == HandlingLevel.SECTOR
             and h.status in (S.ASSIGNED, S.RECTIFYING)
-            and h.events[-1].at < self.cutoff - datetime.timedelta(days=20)
+            and h.events[-1].at < self.cutoff - datetime.timedelta(days=14)
             and _Timeline.resume(self, h).latest() >= self.today
         ]
         rng.shuffle(candidates)
@@ -1425,10 +1467,10 @@ class _Builder:
             candidates, (HandlingLevel.COUNTY_OFFICE, HandlingLevel.COUNTY_COMMITTEE), strict=False
         ):
             life = _Timeline.resume(self, h)
-            life.escalate("post", latest=last_day - datetime.timedelta(days=10))
+            life.escalate("post", latest=last_day - datetime.timedelta(days=8))
             if top == HandlingLevel.COUNTY_COMMITTEE:
-                life.assign(latest=last_day - datetime.timedelta(days=6))
-                life.start(latest=last_day - datetime.timedelta(days=4))
+                life.assign(latest=last_day - datetime.timedelta(days=5))
+                life.start(latest=last_day - datetime.timedelta(days=3))
                 life.escalate("post", latest=last_day)
             h.events = life.events
 
@@ -2116,8 +2158,8 @@ def wipe_demo_activity() -> None:
         from safegrid.enforcement.models import DocumentSequence, EnforcementDocument, NumberingRule, Penalty
 
         Penalty.objects.all().delete()
-        EnforcementDocument.objects.filter(corrects__isnull=False).delete()
-        EnforcementDocument.objects.all().delete()
+        while EnforcementDocument.objects.exists():  # corrections first: `corrects` protects
+            EnforcementDocument.objects.filter(corrections__isnull=True).delete()
         DocumentSequence.objects.all().delete()
         NumberingRule.objects.all().delete()
     Notification.objects.filter(hazard__isnull=False).delete()

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
@@ -72,6 +72,33 @@ def timelines(demo, django_db_blocker):
             events[event.hazard_id].append(event)
         hazards = list(Hazard.objects.select_related("site__grid__parent", "inspection").order_by("id"))
         return [(h, events[h.pk]) for h in hazards]
+
+
+GUARDS = (  # enforcement/migrations/0002_issued_document_guard.py (PostgreSQL only)
+    ("enforcement_enforcementdocument", "enforcement_document_immutable"),
+    ("enforcement_enforcementdocument_hazards", "enforcement_document_hazards_immutable"),
+)
+
+
+def wipe_activity() -> None:
+    """`wipe_demo_activity`. On PostgreSQL issued documents cannot be deleted (SECURITY.md D4): the
+    guard triggers are switched off for the wipe only, inside the test's transaction (DDL there is
+    transactional and rolls back with the test), and on again before anything is rebuilt."""
+    guarded = connection.vendor == "postgresql" and apps.is_installed("safegrid.enforcement")
+
+    def switch(state: str) -> None:
+        with connection.cursor() as cursor:
+            # ALTER TABLE refuses while deferred foreign-key checks of this transaction are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for table, trigger in GUARDS:
+                cursor.execute(f"ALTER TABLE {table} {state} TRIGGER {trigger}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    if guarded:
+        switch("DISABLE")
+    wipe_demo_activity()
+    if guarded:
+        switch("ENABLE")
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -141,7 +168,7 @@ def activity_digest() -> str:
 def test_the_same_seed_and_day_rebuild_identical_activity(demo):
     before = activity_digest()
 
-    wipe_demo_activity()
+    wipe_activity()
     counts = build_demo_activity(seed=SEED, today=TODAY)
 
     assert counts == demo["activity"]
@@ -151,7 +178,7 @@ def test_the_same_seed_and_day_rebuild_identical_activity(demo):
 def test_another_seed_gives_another_year(demo):
     before = activity_digest()
 
-    wipe_demo_activity()
+    wipe_activity()
     counts = build_demo_activity(seed=7, today=TODAY)
 
     assert activity_digest() != before
@@ -492,7 +519,7 @@ def test_penalties_rest_on_issued_decisions_of_their_site(demo):
 def test_wipe_removes_the_activity_and_leaves_the_county(demo):
     sites = Site.objects.count()
 
-    wipe_demo_activity()
+    wipe_activity()
 
     assert [Hazard.objects.count(), HazardEvent.objects.count(), Inspection.objects.count()] == [0, 0, 0]
     assert Site.objects.count() == sites
