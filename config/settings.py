@@ -275,3 +275,7 @@ CELERY_BEAT_SCHEDULE = {
 SAFEGRID_EMAIL_NOTIFICATIONS = bool(os.environ.get("SAFEGRID_EMAIL_HOST"))
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEGRID_EMAIL_FROM", "safegrid@localhost")
 SAFEGRID_OVERDUE_GRACE_DAYS = int(os.environ.get("SAFEGRID_OVERDUE_GRACE_DAYS", "3"))
+
+# ---- Uploads (photos and evidence; checked by content, re-encoded, served only through scoped views)
+SAFEGRID_MAX_UPLOAD_BYTES = int(os.environ.get("SAFEGRID_MAX_UPLOAD_MB", "10")) * 1024 * 1024
+SAFEGRID_MAX_IMAGE_PIXELS = 40_000_000  # decompression-bomb guard
