@@ -58,3 +58,30 @@ def test_inbox_is_private_and_shows_unread_count(world, client, django_capture_o
     client.force_login(world.users["sector_mining"])
     client.post(reverse("notifications:mark_read"))
     assert Notification.objects.filter(read_at__isnull=True).count() == 0
+
+
+def test_notifications_are_emailed_when_email_is_configured(
+    world, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.SAFEGRID_EMAIL_NOTIFICATIONS = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    sector = world.users["sector_mining"]
+    sector.email = "mining@example.gov.cn"
+    sector.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hazard_escalate(
+            actor=world.users["township1"], hazard=world.hazards["g11"], reason="需行业处置"
+        )
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (
+            ["mining@example.gov.cn"],
+            f"[SafeGrid] 隐患 {world.hazards['g11'].number} 已提级到您的处置层级，请重新交办",
+        )
+    ]
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 0
+
+
+def test_no_email_without_configuration(world, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hazard_escalate(actor=world.users["township1"], hazard=world.hazards["g11"], reason="x")
+    assert mailoutbox == []
