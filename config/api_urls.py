@@ -5,8 +5,9 @@ from safegrid.accounts.api import MeView, TokenLoginView, TokenLogoutView, UserV
 from safegrid.attachments.api import AttachmentViewSet
 from safegrid.enforcement.api import EnforcementDocumentViewSet, PenaltyViewSet
 from safegrid.hazards.api import HazardViewSet
-from safegrid.inspections.api import InspectionViewSet
+from safegrid.inspections.api import ChecklistViewSet, CriterionViewSet, InspectionViewSet
 from safegrid.orgs.api import GridDutyViewSet, OrganisationViewSet, RegionViewSet, SectorViewSet
+from safegrid.risks.api import RiskPointViewSet
 from safegrid.sites.api import SiteViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -19,9 +20,12 @@ router.register("sites", SiteViewSet, basename="site")
 router.register("users", UserViewSet, basename="user")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("hazards", HazardViewSet, basename="hazard")
+router.register("criteria", CriterionViewSet, basename="criterion")
+router.register("checklists", ChecklistViewSet, basename="checklist")
 router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("enforcement-documents", EnforcementDocumentViewSet, basename="enforcement-document")
 router.register("penalties", PenaltyViewSet, basename="penalty")
+router.register("risk-points", RiskPointViewSet, basename="risk-point")
 
 app_name = "api"
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "safegrid.hazards",
     "safegrid.enforcement",
     "safegrid.notifications",
+    "safegrid.risks",
     "safegrid.attachments",
     "safegrid.reports",
 ]
@@ -225,6 +226,12 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "safegrid.enforcement.choices.DocumentStatus",
         "PenaltyTypeEnum": "safegrid.enforcement.choices.PenaltyType",
         "PenaltyStatusEnum": "safegrid.enforcement.choices.PenaltyStatus",
+        "RiskLevelEnum": "safegrid.risks.choices.RiskLevel",
+        # The hazard's handling level is also a field named `level`; name both sets.
+        "HandlingLevelEnum": "safegrid.hazards.choices.HandlingLevel",
+        "AssessmentMethodEnum": "safegrid.risks.choices.AssessmentMethod",
+        "AccidentTypeEnum": "safegrid.risks.choices.AccidentType",
+        "ControlLevelEnum": "safegrid.risks.choices.ControlLevel",
     },
 }
 

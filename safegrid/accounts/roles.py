@@ -58,6 +58,8 @@ class Cap:
     RECTIFY_HAZARD = "hazards.rectify_hazard"  # the responsible unit: start and report completion
     VIEW_ENFORCEMENT = "enforcement.view_document"  # enforcement documents and penalties
     ISSUE_ENFORCEMENT = "enforcement.issue_document"  # draft, issue, correct documents; record penalties
+    VIEW_RISK = "risks.view_riskpoint"  # risk points, assessments, site gradings and their counts
+    MANAGE_RISK = "risks.manage_riskpoint"  # register and reassess risk points, record site gradings
 
 
 _READ_REFERENCE = {Cap.VIEW_REGION, Cap.VIEW_SECTOR, Cap.VIEW_ORGANISATION, Cap.VIEW_GRIDDUTY, Cap.VIEW_SITE}
@@ -66,26 +68,35 @@ _OFFICER = _FIELD_WORK | {Cap.HANDLE_HAZARD}
 # Departments enforce (执法): the county office and sector officers issue documents; township officers
 # and leaders read them; enterprise staff read their own site's issued documents.
 _ENFORCE = {Cap.VIEW_ENFORCEMENT, Cap.ISSUE_ENFORCEMENT}
+# Risk grading (风险分级管控): every business role reads it; the enterprise (its own site), sector and
+# township officers and the county office register and reassess risk points.
+_RISK = {Cap.VIEW_RISK, Cap.MANAGE_RISK}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.COUNTY_LEADER: frozenset(_READ_REFERENCE | _OFFICER | {Cap.VIEW_USER, Cap.VIEW_ENFORCEMENT}),
+    Role.COUNTY_LEADER: frozenset(
+        _READ_REFERENCE | _OFFICER | {Cap.VIEW_USER, Cap.VIEW_ENFORCEMENT, Cap.VIEW_RISK}
+    ),
     Role.COUNTY_OFFICE: frozenset(
         _READ_REFERENCE
         | _OFFICER
         | _ENFORCE
+        | _RISK
         | {Cap.MANAGE_ORGANISATION, Cap.MANAGE_GRIDDUTY, Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.VIEW_USER}
     ),
-    Role.SECTOR_OFFICER: frozenset(_READ_REFERENCE | _OFFICER | _ENFORCE | {Cap.ADD_SITE, Cap.CHANGE_SITE}),
+    Role.SECTOR_OFFICER: frozenset(
+        _READ_REFERENCE | _OFFICER | _ENFORCE | _RISK | {Cap.ADD_SITE, Cap.CHANGE_SITE}
+    ),
     Role.TOWNSHIP_OFFICER: frozenset(
         _READ_REFERENCE
         | _OFFICER
+        | _RISK
         | {Cap.MANAGE_GRIDDUTY, Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.VIEW_USER, Cap.VIEW_ENFORCEMENT}
     ),
-    Role.GRID_WORKER: frozenset(_READ_REFERENCE | _FIELD_WORK | {Cap.VERIFY_HAZARD}),
+    Role.GRID_WORKER: frozenset(_READ_REFERENCE | _FIELD_WORK | {Cap.VERIFY_HAZARD, Cap.VIEW_RISK}),
     Role.ENTERPRISE_MANAGER: frozenset(
-        _READ_REFERENCE | _FIELD_WORK | {Cap.CHANGE_SITE, Cap.RECTIFY_HAZARD, Cap.VIEW_ENFORCEMENT}
+        _READ_REFERENCE | _FIELD_WORK | _RISK | {Cap.CHANGE_SITE, Cap.RECTIFY_HAZARD, Cap.VIEW_ENFORCEMENT}
     ),
-    Role.EXPERT: frozenset(_READ_REFERENCE | _FIELD_WORK),
+    Role.EXPERT: frozenset(_READ_REFERENCE | _FIELD_WORK | {Cap.VIEW_RISK}),
     Role.SYSTEM_ADMIN: frozenset(
         _READ_REFERENCE
         | {

@@ -1038,6 +1038,9 @@ def build_demo_county(
             from .activity import build_demo_activity
 
             counts["activity"] = build_demo_activity(seed=seed, today=today)
+            from .risks import build_demo_risks
+
+            counts["risks"] = build_demo_risks(seed=seed, today=today)
         audit_record(actor=None, action="demo.seed", object_repr=COUNTY[1], changes=counts)
     if stdout is not None:
         _print_summary(stdout, counts, builder)
@@ -1062,6 +1065,12 @@ def _print_summary(out: TextIO, counts: dict[str, Any], builder: _Builder) -> No
         from .activity import summary_lines
 
         lines.extend(summary_lines(counts["activity"]))
+    if "risks" in counts:
+        risks = counts["risks"]["by_level"]
+        lines.append(
+            f"  风险点 {counts['risks']['risk_points']} 个：重大 {risks['major']}，"
+            f"较大 {risks['significant']}，一般 {risks['general']}，低 {risks['low']}"
+        )
     out.write("\n".join(lines) + "\n")
 
 
@@ -1081,8 +1090,10 @@ def wipe_demo_county() -> None:
     them; the transaction then leaves everything as it was.
     """
     from .activity import wipe_demo_activity
+    from .risks import wipe_demo_risks
 
     wipe_demo_activity()
+    wipe_demo_risks()
     RoleAssignment.objects.all().delete()
     User.objects.filter(username__in=DEMO_USERNAMES).delete()
     Site.objects.all().delete()

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from safegrid.accounts.roles import Cap
 from safegrid.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
 from safegrid.inspections import selectors as inspection_selectors
-from safegrid.inspections.models import Inspection
+from safegrid.inspections.models import Criterion, Inspection
 from safegrid.orgs import selectors as org_selectors
 from safegrid.orgs.models import Organisation
 from safegrid.sites import selectors as site_selectors
@@ -61,6 +61,7 @@ class HazardOutput(serializers.ModelSerializer):
             "site",
             "site_name",
             "inspection",
+            "criterion",
             "source",
             "category",
             "grade",
@@ -141,6 +142,14 @@ class HazardReportInput(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
+    )
+    criterion = ScopedPrimaryKeyRelatedField(
+        model=Criterion,
+        scoped=lambda actor: inspection_selectors.criterion_current_list(actor=actor),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("引用重大事故隐患判定标准条款时，隐患定为重大隐患，由行业领域及以上层级处置"),
     )
 
 

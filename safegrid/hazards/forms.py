@@ -11,6 +11,14 @@ from safegrid.sites import selectors as site_selectors
 from .choices import HazardCategory, HazardGrade, HazardSource
 
 
+def criterion_choices(criteria) -> list:
+    """Select options for criteria, one group per instrument."""
+    groups: dict[str, list] = {}
+    for c in criteria:
+        groups.setdefault(str(c.instrument), []).append((c.pk, f"{c.article}{c.item} {c.text[:40]}"))
+    return [("", "---------"), *groups.items()]
+
+
 class _ActorForm(forms.Form):
     def __init__(self, *args, actor, hazard=None, **kwargs):
         self.actor = actor
@@ -49,6 +57,12 @@ class HazardReportForm(_ActorForm):
         required=False,
         widget=forms.HiddenInput,
     )
+    criterion = forms.ModelChoiceField(
+        label=gettext_lazy("对应重大事故隐患判定标准"),
+        queryset=None,
+        required=False,
+        help_text=gettext_lazy("选择后按重大隐患上报，由行业领域安委会及以上层级处置。"),
+    )
     inspection = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
     photos = MultipleFileField(
         label=gettext_lazy("现场照片"),
@@ -72,11 +86,14 @@ class HazardReportForm(_ActorForm):
             actor=self.actor, capability=Cap.REPORT_HAZARD
         )
         self.fields["inspection"].queryset = inspection_selectors.inspection_list(actor=self.actor)
+        criteria = inspection_selectors.criterion_current_list(actor=self.actor)
+        self.fields["criterion"].queryset = criteria
+        self.fields["criterion"].choices = criterion_choices(criteria)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("on_the_spot"):
-            if cleaned.get("grade") == HazardGrade.MAJOR:
+            if cleaned.get("grade") == HazardGrade.MAJOR or cleaned.get("criterion"):
                 self.add_error("on_the_spot", _("重大隐患不能立即整改销号。"))
             if not (cleaned.get("rectification_note") or "").strip():
                 self.add_error("rectification_note", _("请说明现场整改情况。"))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safegrid.core.scope import Grant, ScopedQuerySet, row_scope_q
-from safegrid.inspections.models import Inspection
+from safegrid.inspections.models import Criterion, Inspection
 from safegrid.orgs.models import Organisation
 from safegrid.sites.models import Site
 
@@ -50,6 +50,15 @@ class Hazard(models.Model):
     inspection = models.ForeignKey(
         Inspection,
         verbose_name=_("检查记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hazards",
+    )
+    # The major-hazard criterion (重大事故隐患判定标准条款) the hazard meets; citing one makes it major.
+    criterion = models.ForeignKey(
+        Criterion,
+        verbose_name=_("判定标准条款"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from safegrid.accounts.roles import Cap
 from safegrid.core.audit import audit_record
 from safegrid.core.exceptions import CapabilityDenied, NotInScope, TransitionNotAllowed
-from safegrid.inspections.models import Inspection
+from safegrid.inspections.models import Criterion, Inspection
 from safegrid.orgs.models import Organisation
 from safegrid.sites.models import Site
 
@@ -78,18 +78,23 @@ def hazard_report(
     inspection: Inspection | None = None,
     reported_at: datetime.datetime | None = None,
     photos: Sequence = (),
+    criterion: Criterion | None = None,
 ) -> Hazard:
     """Report a hazard found at a site in the actor's scope. It starts at the reporter's handling
-    level (a major hazard at sector level at least), status 已上报, awaiting assignment."""
+    level (a major hazard at sector level at least), status 已上报, awaiting assignment. A hazard
+    citing a major-hazard criterion (判定标准条款) is major whatever grade was proposed."""
     site = _site_for_report(actor, site)
     if inspection is not None and inspection.site_id != site.pk:
         raise ValidationError({"inspection": _("检查记录与场所不一致。")})
+    if criterion is not None and criterion.is_major:
+        grade = HazardGrade.MAJOR
     hazard = Hazard(
         number=uuid.uuid4().hex,  # replaced by the real number once the id is known
         site=site,
         region_path=site.region_path,
         sector_id=site.sector_id,
         inspection=inspection,
+        criterion=criterion,
         source=source,
         category=category,
         grade=grade,
@@ -120,7 +125,12 @@ def hazard_report(
         actor=actor,
         action="hazard.report",
         obj=hazard,
-        changes={"status": [None, hazard.status], "level": [None, hazard.level]},
+        changes={
+            "status": [None, hazard.status],
+            "level": [None, hazard.level],
+            "grade": [None, hazard.grade],
+            "criterion": [None, hazard.criterion_id],
+        },
     )
     return hazard
 
@@ -140,12 +150,15 @@ def hazard_rectify_on_spot(
     inspection: Inspection | None = None,
     photos_before: Sequence = (),
     photos_after: Sequence = (),
+    criterion: Criterion | None = None,
 ) -> Hazard:
     """立即整改: a general hazard fixed while the reporter is there, reported and closed in one
     step (with before and after photos); counted as found and rectified. A major hazard can never
     be closed this way."""
     if not (rectification_note or "").strip():
         raise ValidationError({"rectification_note": _("请说明现场整改情况。")})
+    if criterion is not None and criterion.is_major:
+        raise ValidationError({"criterion": _("重大隐患不能立即整改销号。")})
     hazard = hazard_report(
         actor=actor,
         site=site,
@@ -158,6 +171,7 @@ def hazard_rectify_on_spot(
         latitude=latitude,
         inspection=inspection,
         photos=photos_before,
+        criterion=criterion,
     )
     now = timezone.now()
     hazard.status = HazardStatus.CLOSED
@@ -309,6 +323,8 @@ def hazard_assign(
     with _transition(
         actor=actor, hazard=hazard, action=HazardAction.ASSIGN, expected_version=expected_version
     ) as h:
+        if grade != HazardGrade.MAJOR and h.criterion_id is not None and h.criterion.is_major:
+            raise ValidationError({"grade": _("该隐患引用了重大事故隐患判定标准条款，不能定为一般隐患。")})
         if grade == HazardGrade.MAJOR and h.level < HandlingLevel.SECTOR:
             raise ValidationError({"grade": _("重大隐患须由行业领域安委会及以上层级处置，请先提级。")})
         if not responsible_org.region_path or not (

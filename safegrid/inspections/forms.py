@@ -6,6 +6,7 @@ from safegrid.accounts.roles import Cap
 from safegrid.orgs import selectors as org_selectors
 from safegrid.sites import selectors as site_selectors
 
+from . import selectors
 from .choices import InspectionKind, InspectionResult
 
 
@@ -17,6 +18,12 @@ class InspectionForm(forms.Form):
     )
     organisation = forms.ModelChoiceField(label=gettext_lazy("检查单位"), queryset=None, required=False)
     inspectors = forms.CharField(label=gettext_lazy("检查人员"), max_length=200)
+    checklist = forms.ModelChoiceField(
+        label=gettext_lazy("检查表"),
+        queryset=None,
+        required=False,
+        help_text=gettext_lazy("选择检查表且不填写检查项目时，按检查表逐项记为“符合”。"),
+    )
     items = forms.CharField(
         label=gettext_lazy("检查项目（每行一项）"),
         max_length=8000,
@@ -36,4 +43,5 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = site_selectors.site_list(actor=actor, capability=Cap.ADD_INSPECTION)
         self.fields["organisation"].queryset = org_selectors.organisation_list(actor=actor)
+        self.fields["checklist"].queryset = selectors.checklist_active_list(actor=actor)
         self.initial.setdefault("inspected_on", timezone.localdate())

@@ -39,6 +39,14 @@ class Inspection(TimeStampedModel):
         related_name="+",
     )
     inspectors = models.CharField(_("检查人员"), max_length=200)
+    checklist = models.ForeignKey(
+        "Checklist",
+        verbose_name=_("检查表"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
     items = models.JSONField(_("检查项目"), default=list, blank=True)
     result = models.CharField(_("检查结论"), max_length=16, choices=InspectionResult.choices)
     summary = models.TextField(_("情况说明"), max_length=2000, blank=True)
@@ -66,3 +74,113 @@ class Inspection(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:inspection_detail", kwargs={"pk": self.pk})
+
+
+class Instrument(TimeStampedModel):
+    """Normative instrument (判定标准文件): a rule setting out which conditions are major accident
+    hazards (重大事故隐患) in one or more sectors, e.g. 工贸企业重大事故隐患判定标准 (应急管理部令第10号).
+
+    Reference data for the whole county: read by every business role, edited by the system
+    administrator in the admin or by `import_criteria`."""
+
+    name = models.CharField(_("文件名称"), max_length=120, unique=True)
+    number = models.CharField(_("文号"), max_length=60, blank=True)
+    # Sector codes (Sector.code, e.g. "industry_trade,hazchem") the instrument applies to.
+    sector_codes = models.CharField(_("适用行业代码"), max_length=200)
+    effective_from = models.DateField(_("施行日期"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("被替代为"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+    )
+
+    class Meta:
+        verbose_name = _("判定标准文件")
+        verbose_name_plural = _("判定标准文件")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.number}）" if self.number else self.name
+
+    def sector_code_list(self) -> list[str]:
+        return [c.strip() for c in self.sector_codes.split(",") if c.strip()]
+
+
+class Criterion(TimeStampedModel):
+    """Criterion (判定标准条款): one article/item of an instrument. A hazard that cites a major one
+    is a major hazard (重大事故隐患) by definition."""
+
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("判定标准文件"), on_delete=models.PROTECT, related_name="criteria"
+    )
+    article = models.CharField(_("条"), max_length=20)
+    item = models.CharField(_("项"), max_length=20, blank=True)
+    text = models.TextField(_("内容"), max_length=1000)
+    is_major = models.BooleanField(_("重大事故隐患"), default=True)
+    effective_from = models.DateField(_("施行日期"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("被替代为"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+    )
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("判定标准条款")
+        verbose_name_plural = _("判定标准条款")
+        ordering = ["instrument__name", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "article", "item"], name="criterion_unique_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article}{self.item} {self.text[:30]}"
+
+
+class Checklist(TimeStampedModel):
+    """Checklist (检查表): what a grid worker or inspector checks at a site of one sector, built from
+    that sector's criteria; without a sector it is a general list (the county's 应知应会 items)."""
+
+    name = models.CharField(_("名称"), max_length=120, unique=True)
+    sector_code = models.SlugField(_("行业代码"), max_length=40, null=True, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("检查表")
+        verbose_name_plural = _("检查表")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    """One item of a checklist (检查项), optionally the major-hazard criterion it checks."""
+
+    checklist = models.ForeignKey(
+        Checklist, verbose_name=_("检查表"), on_delete=models.CASCADE, related_name="items"
+    )
+    order = models.PositiveIntegerField(_("序号"), default=0)
+    text = models.CharField(_("检查内容"), max_length=200)
+    criterion = models.ForeignKey(
+        Criterion,
+        verbose_name=_("判定标准条款"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checklist_items",
+    )
+
+    class Meta:
+        verbose_name = _("检查项")
+        verbose_name_plural = _("检查项")
+        ordering = ["checklist_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -17,7 +17,7 @@ from safegrid.orgs.models import Organisation
 from safegrid.sites.models import Site
 
 from .choices import InspectionKind, InspectionResult, ItemResult
-from .models import Inspection
+from .models import Checklist, Criterion, Inspection, Instrument
 
 
 def _clean_items(items: Any) -> list[dict]:
@@ -59,9 +59,11 @@ def inspection_record(
     items: Any = None,
     summary: str = "",
     organisation: Organisation | None = None,
+    checklist: Checklist | None = None,
 ) -> Inspection:
     """Record an inspection of a site in the actor's scope. Enterprise staff record self-inspections
-    (自查) only; no inspection is dated in the future."""
+    (自查) only; no inspection is dated in the future. With a checklist (active, general or of the
+    site's sector) and no items given, the items are the checklist's, each marked 符合."""
     if not Site.objects.visible_to(actor, Cap.ADD_INSPECTION).filter(pk=site.pk).exists():
         raise NotInScope(_("未找到。"))
     site_only = all(g.site_id is not None for g in actor.grants if Cap.ADD_INSPECTION in g.capabilities)
@@ -71,6 +73,16 @@ def inspection_record(
         raise ValidationError({"inspected_on": _("检查日期不能晚于今天。")})
     if result not in InspectionResult.values:
         raise ValidationError({"result": _("检查结论无效。")})
+    if checklist is not None:
+        if not checklist.active:
+            raise ValidationError({"checklist": _("该检查表已停用。")})
+        if checklist.sector_code and checklist.sector_code != site.sector.code:
+            raise ValidationError({"checklist": _("该检查表不适用于此场所的行业领域。")})
+        if not items:
+            items = [
+                {"item": entry.text, "result": ItemResult.OK, "note": ""}
+                for entry in checklist.items.order_by("order", "id")
+            ]
     inspection = Inspection(
         site=site,
         region_path=site.region_path,
@@ -78,6 +90,7 @@ def inspection_record(
         kind=kind,
         inspected_on=inspected_on,
         inspectors=(inspectors or "").strip(),
+        checklist=checklist,
         items=_clean_items(items),
         result=result,
         summary=summary,
@@ -90,6 +103,58 @@ def inspection_record(
         actor=actor,
         action="inspection.record",
         obj=inspection,
-        changes={"site": [None, site.pk], "kind": [None, kind], "result": [None, result]},
+        changes={
+            "site": [None, site.pk],
+            "kind": [None, kind],
+            "result": [None, result],
+            "checklist": [None, checklist.pk if checklist else None],
+        },
     )
     return inspection
+
+
+@transaction.atomic
+def criteria_import(*, actor, rows: list) -> dict[str, int]:
+    """Create or update instruments (by name) and their criteria (by article and item) from rows
+    already validated by `importing.criteria_read`, in one transaction with one audit record.
+    Rows not in the file are left as they are (superseding is an explicit edit in the admin)."""
+    created = updated = 0
+    instruments: dict[str, Instrument] = {}
+    for order, row in enumerate(rows, 1):
+        instrument = instruments.get(row.instrument)
+        if instrument is None:
+            instrument, _new = Instrument.objects.update_or_create(
+                name=row.instrument,
+                defaults={
+                    "number": row.number,
+                    "sector_codes": row.sector_codes,
+                    "effective_from": row.effective_from,
+                },
+            )
+            instruments[row.instrument] = instrument
+        criterion, new = Criterion.objects.update_or_create(
+            instrument=instrument,
+            article=row.article,
+            item=row.item,
+            defaults={
+                "text": row.text,
+                "is_major": row.is_major,
+                "effective_from": row.effective_from,
+                "sort_order": order,
+            },
+        )
+        criterion.full_clean()
+        created += int(new)
+        updated += int(not new)
+    audit_record(
+        actor=actor,
+        action="criteria.import",
+        object_type="inspections.criterion",
+        object_repr=_("导入判定标准 %(count)d 条") % {"count": len(rows)},
+        changes={
+            "instruments": [None, sorted(instruments)],
+            "created": [None, created],
+            "updated": [None, updated],
+        },
+    )
+    return {"created": created, "updated": updated, "instruments": len(instruments)}

@@ -17,6 +17,8 @@ from safegrid.enforcement.tests.world import seed_enforcement
 from safegrid.hazards.models import Hazard
 from safegrid.inspections.models import Inspection
 from safegrid.orgs.models import GridDuty, Organisation, Region, Sector
+from safegrid.risks.models import RiskPoint
+from safegrid.risks.tests.world import seed_risks
 from safegrid.sites.models import Site
 
 # Who may read / write what (the policy, written down independently of roles.py).
@@ -54,6 +56,7 @@ VIEWERS = {
     "hazard": BUSINESS,
     "enforcement_document": ENFORCEMENT_READERS,
     "penalty": ENFORCEMENT_READERS,
+    "risk_point": BUSINESS,
 }
 MANAGERS = {
     "region": {"sysadmin"},
@@ -66,6 +69,8 @@ MANAGERS = {
     "hazard": set(),  # hazards change only through the transitions (hazards/tests)
     "enforcement_document": ENFORCERS,  # drafts edited; issued ones corrected by a new document
     "penalty": set(),  # recorded once as decided, never edited
+    # Risk points are not edited; they are reassessed (risks:risk_point_reassess, tested in risks/tests).
+    "risk_point": {"office", "sector_mining", "township1", "township2", "enterprise11", "office_b"},
 }
 
 # Who may open the create pages: the managers, except enterprise staff, who edit their own site only.
@@ -300,6 +305,17 @@ RESOURCES = [
         search=lambda obj: obj.site.name,
     ),
     Resource(
+        "risk_point",
+        RiskPoint,
+        lambda w: seed_risks(w) and list(RiskPoint.objects.select_related("site")),
+        site_row_visible,
+        "risks:risk_point_list",
+        "risks:risk_point_detail",
+        None,
+        "risks:risk_point_create",
+        "risk-point",
+    ),
+    Resource(
         "penalty",
         Penalty,
         lambda w: seed_enforcement(w) and list(Penalty.objects.select_related("site")),
@@ -351,4 +367,16 @@ NON_RESOURCE_ROUTES = {
     "safegrid/enforcement/tests/test_api.py",
     "api:enforcement-document-correct": "new draft from an issued document; see "
     "api:enforcement-document-issue",
+    "api:criterion-list": "major-hazard criteria: county-wide reference data, not scoped; every "
+    "business role reads it, others get 403; checked in safegrid/inspections/tests/test_library.py",
+    "api:criterion-detail": "see api:criterion-list",
+    "api:checklist-list": "checklists: county-wide reference data, not scoped; checked in "
+    "safegrid/inspections/tests/test_library.py",
+    "api:checklist-detail": "see api:checklist-list",
+    "risks:risk_point_reassess": "reassessment form of one risk point, scoped by MANAGE_RISK (404 outside, "
+    "403 without it); checked in safegrid/risks/tests/test_views.py",
+    "api:risk-point-reassess": "reassessment; scope and capability checked in "
+    "safegrid/risks/tests/test_api.py",
+    "risks:site_grading_create": "form whose site choices are the MANAGE_RISK-scoped sites; scope checked "
+    "in safegrid/risks/tests/test_views.py",
 }

@@ -523,3 +523,41 @@ def test_wipe_removes_the_activity_and_leaves_the_county(demo):
 
     assert [Hazard.objects.count(), HazardEvent.objects.count(), Inspection.objects.count()] == [0, 0, 0]
     assert Site.objects.count() == sites
+
+
+# --- risk points (风险分级管控) ----------------------------------------------------------------------
+
+
+def test_risk_points_are_spread_realistically_over_the_high_risk_sectors(demo):
+    from safegrid.risks.models import RiskAssessment, RiskPoint
+
+    counts = demo["risks"]
+    levels = counts["by_level"]
+    total = counts["risk_points"]
+    assert RiskPoint.objects.count() == total == RiskAssessment.objects.count()
+    assert 300 <= total <= 3000
+    # Few red, more orange, many yellow and blue.
+    assert 0 < levels["major"] < levels["significant"] < levels["general"]
+    assert levels["major"] <= 0.06 * total
+    assert levels["general"] + levels["low"] >= 0.7 * total
+    assert set(counts["by_sector"]) <= {"mining", "hazchem", "industry_trade", "water", "forestry", "gas"}
+    # Concentrated in mining, hazardous chemicals, hydropower (水利) and industry & trade.
+    for sector in ("mining", "hazchem", "water", "industry_trade"):
+        assert counts["by_sector"][sector] >= 0.05 * total, sector
+    main = sum(counts["by_sector"][s] for s in ("mining", "hazchem", "water", "industry_trade"))
+    assert main >= 0.6 * total
+
+
+def test_demo_risk_levels_are_those_the_tables_give(demo):
+    from safegrid.risks.models import RiskPoint
+    from safegrid.risks.services import assess
+
+    for point in RiskPoint.objects.all():
+        fields = assess(
+            method=point.method,
+            l_value=point.l_value,
+            e_value=point.e_value,
+            c_value=point.c_value,
+            s_value=point.s_value,
+        )
+        assert (fields["score"], fields["level"]) == (point.score, point.level), point

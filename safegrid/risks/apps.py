@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RisksConfig(AppConfig):
+    name = "safegrid.risks"
+    label = "risks"
+    verbose_name = "风险分级管控"

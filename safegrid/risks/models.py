@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from safegrid.core.models import TimeStampedModel
+from safegrid.core.scope import Grant, ScopedQuerySet, row_scope_q
+from safegrid.sites.models import Site
+
+from .choices import LEVEL_COLOUR, AccidentType, AssessmentMethod, ControlLevel, GradingMethod, RiskLevel
+
+
+class SiteRowQuerySet(ScopedQuerySet):
+    """Rows of a site, scoped by the keys copied from it (region path, sector, site)."""
+
+    def scope_q(self, grant: Grant, actor, *, write: bool = False) -> Q | None:
+        return row_scope_q(grant, region="region_path", sector="sector_id", site="site_id")
+
+
+def _factor(label):
+    return models.DecimalField(label, max_digits=5, decimal_places=1, null=True, blank=True)
+
+
+class Assessed(models.Model):
+    """The fields of one assessment: LEC (L, E, C → D) or LS (L, S → R), the score and its level."""
+
+    method = models.CharField(_("评估方法"), max_length=8, choices=AssessmentMethod.choices)
+    l_value = models.DecimalField(_("可能性 L"), max_digits=5, decimal_places=1)
+    e_value = _factor(_("暴露频繁程度 E"))
+    c_value = _factor(_("后果 C"))
+    s_value = _factor(_("严重性 S"))
+    score = models.DecimalField(_("风险值"), max_digits=8, decimal_places=2)
+    level = models.CharField(_("风险等级"), max_length=16, choices=RiskLevel.choices)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def colour(self) -> str:
+        return LEVEL_COLOUR[self.level]
+
+    @property
+    def formula(self) -> str:
+        def n(v):
+            return f"{v.normalize():f}"
+
+        if self.method == AssessmentMethod.LEC:
+            return f"D = {n(self.l_value)} × {n(self.e_value)} × {n(self.c_value)} = {n(self.score)}"
+        return f"R = {n(self.l_value)} × {n(self.s_value)} = {n(self.score)}"
+
+
+class RiskPoint(TimeStampedModel, Assessed):
+    """Risk point (风险点): a place, installation or activity at a site where accidents of given types
+    may happen, with its hazardous factors, controls and the current assessment (the latest row of
+    its `assessments`, copied here for lists and the map). Scope keys are copied from the site."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("场所"), on_delete=models.PROTECT, related_name="risk_points"
+    )
+    region_path = models.CharField(_("区划路径"), max_length=255, editable=False)
+    sector_id = models.BigIntegerField(_("行业领域"), editable=False)
+    name = models.CharField(_("风险点名称"), max_length=100)
+    area = models.CharField(_("所在区域"), max_length=100, blank=True)
+    accident_types = models.JSONField(_("可能导致的事故类型"), default=list)
+    hazardous_factors = models.TextField(_("危险有害因素"), max_length=2000)
+    control_measures = models.TextField(_("管控措施"), max_length=4000, blank=True)
+    control_level = models.CharField(_("管控层级"), max_length=16, choices=ControlLevel.choices)
+    responsible_person = models.CharField(_("责任人"), max_length=50, blank=True)
+    review_date = models.DateField(_("下次评审日期"), null=True, blank=True)
+    assessed_at = models.DateTimeField(_("评估时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = SiteRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("风险点")
+        verbose_name_plural = _("风险点")
+        ordering = ["site_id", "name", "id"]
+        indexes = [
+            models.Index(
+                fields=["region_path", "level"],
+                name="risk_path_level_idx",
+                opclasses=["varchar_pattern_ops", "varchar_ops"],
+            ),
+            models.Index(fields=["site", "level"], name="risk_site_level_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__in=RiskLevel.values), name="risk_point_level_valid"),
+            models.CheckConstraint(
+                condition=Q(method__in=AssessmentMethod.values), name="risk_point_method_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} · {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("risks:risk_point_detail", kwargs={"pk": self.pk})
+
+    def accident_type_labels(self) -> str:
+        """The accident types' names, joined the Chinese way (顿号)."""
+        return "、".join(
+            str(AccidentType(code).label) for code in self.accident_types if code in AccidentType.values
+        )
+
+
+class RiskAssessment(Assessed):
+    """One assessment of a risk point (风险评估记录); reassessment appends a row, never edits one."""
+
+    risk_point = models.ForeignKey(
+        RiskPoint, verbose_name=_("风险点"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("评估人"), on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(_("评估时间"))
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("风险评估记录")
+        verbose_name_plural = _("风险评估记录")
+        ordering = ["-assessed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.risk_point_id} · {self.get_level_display()} · {self.assessed_at:%Y-%m-%d}"
+
+
+class SiteRiskGrading(TimeStampedModel):
+    """Enterprise-level risk grading (企业整体风险分级) of a site, e.g. the hazchem diagnosis scored
+    out of 100. The latest (by date) is current and decides the site's colour on the map."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("场所"), on_delete=models.PROTECT, related_name="risk_gradings"
+    )
+    region_path = models.CharField(_("区划路径"), max_length=255, editable=False)
+    sector_id = models.BigIntegerField(_("行业领域"), editable=False)
+    method = models.CharField(_("分级方法"), max_length=24, choices=GradingMethod.choices)
+    score = models.DecimalField(
+        _("评估得分"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    level = models.CharField(_("风险等级"), max_length=16, choices=RiskLevel.choices)
+    graded_on = models.DateField(_("分级日期"))
+    basis = models.CharField(_("依据及说明"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = SiteRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("企业风险分级")
+        verbose_name_plural = _("企业风险分级")
+        ordering = ["-graded_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__in=RiskLevel.values), name="site_grading_level_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} · {self.get_level_display()} · {self.graded_on:%Y-%m-%d}"
+
+    @property
+    def colour(self) -> str:
+        return LEVEL_COLOUR[self.level]

@@ -1,0 +1,85 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from safegrid.accounts.roles import Cap
+from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
+
+from . import selectors, services
+from .filters import RiskPointFilterSet
+from .forms import ReassessForm, RiskPointForm, SiteGradingForm
+
+
+class RiskPointListView(ScopedListView):
+    capability = Cap.VIEW_RISK
+    selector = selectors.risk_point_list
+    filterset_class = RiskPointFilterSet
+    template_name = "risks/risk_point_list.html"
+    partial_template_name = "risks/_risk_point_table.html"
+    title = pgettext_lazy("navigation", "风险分级与四色图")
+    create_url_name = "risks:risk_point_create"
+    create_capability = Cap.MANAGE_RISK
+
+
+class RiskPointDetailView(ScopedDetailView):
+    capability = Cap.VIEW_RISK
+    getter = selectors.risk_point_get
+    template_name = "risks/risk_point_detail.html"
+    edit_capability = Cap.MANAGE_RISK
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        point = context["object"]
+        context["history"] = selectors.risk_assessment_history(risk_point=point)
+        context["site_level"] = selectors.site_risk_level(actor=self.request.user, site=point.site)
+        return context
+
+
+class RiskPointCreateView(ServiceFormView):
+    capability = Cap.MANAGE_RISK
+    form_class = RiskPointForm
+    title = gettext_lazy("登记风险点")
+    success_message = gettext_lazy("风险点已登记。")
+
+    def perform(self, form, instance):
+        data = {k: v for k, v in form.cleaned_data.items() if k not in form.assessment()}
+        return services.risk_point_create(actor=self.request.user, **data, **form.assessment())
+
+
+class RiskPointReassessView(ServiceFormView):
+    capability = Cap.MANAGE_RISK
+    form_class = ReassessForm
+    title = gettext_lazy("重新评估")
+    success_message = gettext_lazy("已重新评估，历史评估记录已保留。")
+
+    def get_instance(self):
+        return selectors.risk_point_get(
+            actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.MANAGE_RISK
+        )
+
+    def perform(self, form, instance):
+        data = form.cleaned_data
+        return services.risk_point_reassess(
+            actor=self.request.user,
+            risk_point=instance,
+            control_measures=data["control_measures"],
+            control_level=data["control_level"] or None,
+            review_date=data["review_date"],
+            note=data["note"],
+            **form.assessment(),
+        )
+
+
+class SiteGradingCreateView(ServiceFormView):
+    capability = Cap.MANAGE_RISK
+    form_class = SiteGradingForm
+    title = gettext_lazy("录入企业风险分级")
+    success_message = gettext_lazy("企业风险分级已保存。")
+
+    def perform(self, form, instance):
+        data = form.cleaned_data
+        return services.site_grading_record(
+            actor=self.request.user, **{**data, "level": data["level"] or None}
+        )
+
+    def get_success_url(self, obj):
+        return reverse("risks:risk_point_list") + f"?site={obj.site_id}"
