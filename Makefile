@@ -35,7 +35,7 @@ help:
 	@echo "  venv          create $(VENV) and install requirements.lock (re-run when the lock changes)"
 	@echo "  migrate       apply database migrations"
 	@echo "  demo          load the demo county if the database is empty"
-	@echo "  bench         benchmarks (not yet: they arrive with the province-scale issue)"
+	@echo "  bench         benchmarks: the risk map data for the demo county (province scale comes later)"
 	@echo "  clean         remove caches and test artifacts (keeps $(VENV), db.sqlite3 and uploads)"
 	@echo "  distclean     clean, and remove $(VENV) and the SQLite demo database"
 	@echo "Extra pytest arguments: make test PYTEST_ARGS='-k scope -x'"
@@ -85,9 +85,10 @@ test-pg: venv
 test-browser: venv
 	SAFEGRID_REQUIRE_BROWSER=1 $(PYTEST) -m browser $(PYTEST_ARGS)
 
-bench:
-	@echo "No benchmarks yet: they arrive with the province-scale issue (docs/architecture.md, Scale path)."
-	@echo "Nothing was measured."
+# Not tests: timings printed for a human (each script builds its own throw-away SQLite database).
+bench: venv
+	$(PY) bench/map_data.py
+	@echo "Province-scale benchmarks arrive with the province-scale issue (docs/architecture.md, Scale path)."
 
 clean:
 	rm -rf test-results staticfiles .ruff_cache .pytest_cache .hypothesis

@@ -35,7 +35,10 @@ PILLARS = [
     (
         pgettext_lazy("navigation", "风险管控"),
         "bi-exclamation-triangle",
-        [(pgettext_lazy("navigation", "风险分级与四色图"), "risks:risk_point_list", "risks.view_riskpoint")],
+        [
+            (pgettext_lazy("navigation", "风险点清单"), "risks:risk_point_list", "risks.view_riskpoint"),
+            (pgettext_lazy("navigation", "四色风险图"), "reports:risk_map", "risks.view_riskpoint"),
+        ],
     ),
     (
         pgettext_lazy("navigation", "队伍建设"),

@@ -1,10 +1,20 @@
+import io
+
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.scope import grants_for
+from safegrid.core.views import CapabilityRequiredMixin
+from safegrid.orgs.models import Sector
+from safegrid.risks.choices import RiskLevel
 
-from . import selectors
+from . import risk_map, selectors
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -20,3 +30,115 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["grants"] = self.request.user.grants
         context["can_report"] = bool(grants_for(self.request.user, Cap.REPORT_HAZARD))
         return context
+
+
+class RiskMapFilterForm(forms.Form):
+    """The map's filters: a region to drill into, a sector and a level (all optional)."""
+
+    region = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    sector = forms.ModelChoiceField(queryset=None, required=False, label=gettext_lazy("行业领域"))
+    level = forms.ChoiceField(required=False, label=gettext_lazy("风险等级"))
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = Sector.objects.visible_to(
+            actor, Cap.VIEW_RISK, write=False
+        ).order_by("sort_order", "id")
+        self.fields["sector"].empty_label = gettext_lazy("全部行业领域")
+        self.fields["level"].choices = [("", gettext_lazy("全部等级")), *RiskLevel.choices]
+        for name in ("sector", "level"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+
+class RiskMapMixin(CapabilityRequiredMixin):
+    capability = Cap.VIEW_RISK
+
+    def map_data(self):
+        form = RiskMapFilterForm(self.request.GET, actor=self.request.user)
+        if not form.is_valid():
+            raise BadFilter(form)
+        region = None
+        if form.cleaned_data["region"] is not None:
+            region = risk_map.map_region_get(actor=self.request.user, pk=form.cleaned_data["region"])
+        data = risk_map.risk_map_data(
+            actor=self.request.user,
+            region=region,
+            sector=form.cleaned_data["sector"],
+            level=form.cleaned_data["level"] or None,
+        )
+        return form, data
+
+
+class BadFilter(Exception):
+    def __init__(self, form):
+        self.form = form
+
+
+class RiskMapView(RiskMapMixin, TemplateView):
+    """The four-colour map (ECharts, our own GeoJSON) with drill-down, and the sector × township
+    matrix under it."""
+
+    template_name = "reports/risk_map.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.form, self.data = self.map_data()
+        except BadFilter as bad:
+            self.form = bad.form
+            self.data = None
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=_("四色风险分布图"),
+            form=self.form,
+            map_data=self.data,
+            matrix=risk_map.risk_matrix(actor=self.request.user),
+            levels=risk_map.levels_legend(),
+            map_labels={
+                "title": _("四色风险分布图"),
+                "points": _("风险点"),
+                "sites": _("场所"),
+                "none": _("无风险点"),
+                "worst": _("最高等级"),
+            },
+        )
+        return context
+
+
+class RiskMapDataView(RiskMapMixin, View):
+    """The map's data as JSON (GeoJSON FeatureCollection plus sites), for scripts and the API."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            _form, data = self.map_data()
+        except BadFilter as bad:
+            return JsonResponse({"code": "invalid", "detail": bad.form.errors}, status=400)
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+class RiskMatrixExportView(CapabilityRequiredMixin, View):
+    """The sector × township matrix as an Excel workbook (one row per non-empty cell)."""
+
+    capability = Cap.VIEW_RISK
+
+    def get(self, request, *args, **kwargs):
+        from openpyxl import Workbook
+
+        matrix = risk_map.risk_matrix(actor=request.user)
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = _("风险分布矩阵")
+        sheet.append(risk_map.matrix_header())
+        for sector, township, counts in matrix.records():
+            numbers = [counts[level] for level in RiskLevel.values]
+            sheet.append([sector.name, township.name, *numbers, sum(numbers)])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="risk-matrix.xlsx"'
+        return response

@@ -377,6 +377,10 @@ NON_RESOURCE_ROUTES = {
     "403 without it); checked in safegrid/risks/tests/test_views.py",
     "api:risk-point-reassess": "reassessment; scope and capability checked in "
     "safegrid/risks/tests/test_api.py",
+    "reports:risk_map": "four-colour map of the actor's VIEW_RISK scope (region outside it → 404); "
+    "totals and matrix checked against the oracle in test_risk_map_and_matrix_equal_the_oracle",
+    "reports:risk_map_data": "the map's JSON; see reports:risk_map",
+    "reports:risk_matrix_export": "the matrix as .xlsx; see reports:risk_map",
     "risks:site_grading_create": "form whose site choices are the MANAGE_RISK-scoped sites; scope checked "
     "in safegrid/risks/tests/test_views.py",
 }

@@ -4,10 +4,13 @@ role may not do that kind of thing at all), and a refused write changes nothing.
 
 from __future__ import annotations
 
+import io
 import re
+from collections import Counter
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
 
 from config.api_urls import router
 from safegrid.core.models import AuditEntry
@@ -195,3 +198,27 @@ def test_anonymous_is_sent_to_login_everywhere(world, client):
         page = client.get(reverse(r.list_page))
         assert page.status_code == 302 and page["Location"].startswith(reverse("accounts:login"))
         assert client.get(reverse(f"api:{r.api}-list")).status_code == 401
+
+
+@pytest.mark.parametrize("user_key", ROLES)
+def test_risk_map_and_matrix_equal_the_oracle(world, client, user_key):
+    """The map's totals, sites and the sector × township matrix count exactly the risk points the
+    oracle lets the role see; roles that may not read risks get 403 on all three routes."""
+    resource = next(r for r in RESOURCES if r.key == "risk_point")
+    client.force_login(world.users[user_key])
+    routes = ["reports:risk_map", "reports:risk_map_data", "reports:risk_matrix_export"]
+    points = [p for p in resource.objects(world) if _visible(resource, user_key, p, world)]
+    if user_key not in VIEWERS["risk_point"]:
+        assert [client.get(reverse(r)).status_code for r in routes] == [403, 403, 403]
+        return
+
+    data = client.get(reverse("reports:risk_map_data")).json()
+    by_level = Counter(p.level for p in points)
+    assert data["totals"] == {level: by_level[level] for level in data["totals"]}
+    assert sum(f["properties"]["total"] for f in data["features"]) == len(points)
+    assert {s["id"] for s in data["sites"]} == {p.site_id for p in points}
+
+    sheet = load_workbook(io.BytesIO(client.get(reverse("reports:risk_matrix_export")).content)).active
+    rows = list(sheet.iter_rows(values_only=True))[1:]
+    expected = Counter((p.site.sector.name, p.site.grid.parent.name) for p in points)
+    assert {(row[0], row[1]): row[-1] for row in rows} == dict(expected)
