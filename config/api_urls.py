@@ -7,6 +7,7 @@ from safegrid.enforcement.api import EnforcementDocumentViewSet, PenaltyViewSet
 from safegrid.hazards.api import HazardViewSet
 from safegrid.inspections.api import ChecklistViewSet, CriterionViewSet, InspectionViewSet
 from safegrid.orgs.api import GridDutyViewSet, OrganisationViewSet, RegionViewSet, SectorViewSet
+from safegrid.reports.api import RiskMapAPIView, RiskMatrixAPIView
 from safegrid.risks.api import RiskPointViewSet
 from safegrid.sites.api import SiteViewSet
 
@@ -31,6 +32,8 @@ app_name = "api"
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("risk-map/", RiskMapAPIView.as_view(), name="risk_map"),
+    path("risk-matrix/", RiskMatrixAPIView.as_view(), name="risk_matrix"),
     path("auth/token/", TokenLoginView.as_view(), name="token_login"),
     path("auth/token/revoke/", TokenLogoutView.as_view(), name="token_logout"),
     *router.urls,

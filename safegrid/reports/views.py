@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from safegrid.accounts.roles import Cap
 from safegrid.core.scope import grants_for
 from safegrid.core.views import CapabilityRequiredMixin
-from safegrid.orgs.models import Sector
+from safegrid.orgs import selectors as org_selectors
 from safegrid.risks.choices import RiskLevel
 
 from . import risk_map, selectors
@@ -41,9 +41,7 @@ class RiskMapFilterForm(forms.Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sector"].queryset = Sector.objects.visible_to(
-            actor, Cap.VIEW_RISK, write=False
-        ).order_by("sort_order", "id")
+        self.fields["sector"].queryset = org_selectors.sector_choices(actor=actor, capability=Cap.VIEW_RISK)
         self.fields["sector"].empty_label = gettext_lazy("全部行业领域")
         self.fields["level"].choices = [("", gettext_lazy("全部等级")), *RiskLevel.choices]
         for name in ("sector", "level"):

@@ -331,6 +331,8 @@ RESOURCES = [
 
 # Routes that are not scoped resources, each with the reason it needs no scope oracle.
 NON_RESOURCE_ROUTES = {
+    "api:risk_map": "same data as reports:risk_map_data; per-role equality in test_risk_map_api",
+    "api:risk_matrix": "same data as the page's matrix; per-role equality in test_risk_map_api",
     "reports:home": "per-role home; its counts are checked against the oracle in test_home_counts",
     "core:audit_list": "audit administrator only; checked in test_audit_log_is_auditor_only",
     "core:healthz": "liveness probe, no data",
