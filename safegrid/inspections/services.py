@@ -17,7 +17,7 @@ from safegrid.orgs.models import Organisation
 from safegrid.sites.models import Site
 
 from .choices import InspectionKind, InspectionResult, ItemResult
-from .models import Checklist, Criterion, Inspection, Instrument
+from .models import Checklist, ChecklistItem, Criterion, Inspection, Instrument
 
 
 def _clean_items(items: Any) -> list[dict]:
@@ -158,3 +158,48 @@ def criteria_import(*, actor, rows: list) -> dict[str, int]:
         },
     )
     return {"created": created, "updated": updated, "instruments": len(instruments)}
+
+
+@transaction.atomic
+def checklist_import(*, actor, rows: list) -> dict[str, int]:
+    """Create checklists (by name) or replace the items of existing ones from rows already validated
+    by `importing.checklist_read`, in one transaction with one audit record. Inspections keep the
+    items they were recorded with (copied at the time)."""
+    created = replaced = 0
+    checklists: dict[str, Checklist] = {}
+    for row in rows:
+        if row.checklist in checklists:
+            continue
+        checklist, new = Checklist.objects.get_or_create(
+            name=row.checklist, defaults={"sector_code": row.sector_code}
+        )
+        if not new:
+            checklist.sector_code = row.sector_code
+            checklist.save(update_fields=["sector_code", "updated_at"])
+            checklist.items.all().delete()
+        checklist.full_clean()
+        checklists[row.checklist] = checklist
+        created += int(new)
+        replaced += int(not new)
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(
+            checklist=checklists[row.checklist],
+            order=row.order,
+            text=row.text,
+            criterion_id=row.criterion_id,
+        )
+        for row in sorted(rows, key=lambda r: (r.checklist, r.order))
+    )
+    audit_record(
+        actor=actor,
+        action="checklist.import",
+        object_type="inspections.checklist",
+        object_repr=_("导入检查表 %(count)d 项") % {"count": len(rows)},
+        changes={
+            "checklists": [None, sorted(checklists)],
+            "created": [None, created],
+            "replaced": [None, replaced],
+            "items": [None, len(rows)],
+        },
+    )
+    return {"created": created, "replaced": replaced, "items": len(rows)}

@@ -6,6 +6,7 @@ queries is used however many regions, sites and risk points there are."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -31,6 +32,29 @@ LEVEL_HEX: dict[str, str] = {
     RiskLevel.LOW: "#1c7ed6",
 }
 NO_RISK_HEX = "#e9ecef"
+# The sequential scale of the map coloured by counts: band 0 (no risk points) to 4 (the most).
+COUNT_BAND_HEX = ["#e9ecef", "#fdd49e", "#fc8d59", "#e34a33", "#b30000"]
+COLOUR_BY = ("level", "count")
+
+
+def count_band(total: int, maximum: int) -> int:
+    """0 for no risk points, otherwise 1–4 by quarter of the largest total among the areas
+    (the area with the most points is 4)."""
+    if total <= 0 or maximum <= 0:
+        return 0
+    return max(1, min(4, math.ceil(4 * total / maximum)))
+
+
+def count_legend(maximum: int) -> list[dict]:
+    """The bands of the count scale with the totals each covers, for the legend."""
+    legend = [{"band": 0, "label": _("无风险点"), "colour": COUNT_BAND_HEX[0]}]
+    for band in range(1, 5):
+        low = math.floor(maximum * (band - 1) / 4) + 1
+        high = math.floor(maximum * band / 4)
+        if maximum and low <= high:
+            label = str(low) if low == high else f"{low}–{high}"
+            legend.append({"band": band, "label": label, "colour": COUNT_BAND_HEX[band]})
+    return legend
 
 
 def _zero() -> dict[str, int]:
@@ -65,13 +89,23 @@ def levels_legend() -> list[dict]:
     ]
 
 
-def risk_map_data(*, actor, region: Region | None = None, sector=None, level: str | None = None) -> dict:
+def risk_map_data(
+    *,
+    actor,
+    region: Region | None = None,
+    sector=None,
+    level: str | None = None,
+    colour_by: str = "level",
+) -> dict:
     """The map of `region` (default: the actor's top visible region) as a GeoJSON FeatureCollection
     of its visible child regions (a grid, which has none, is shown itself), each with its worst
     level, counts per level and number of sites with risk points; and the visible sites as points
     with their level (current enterprise grading, otherwise worst risk point). `sector` (a Sector
     or id) and `level` filter the risk points and the sites. Raises NotInScope for a region outside
-    the actor's scope."""
+    the actor's scope. With `colour_by="count"` each area also gets a `count_band` (0–4, its total
+    relative to the largest total among the areas) and is coloured on a sequential scale."""
+    if colour_by not in COLOUR_BY:
+        raise ValueError(f"unknown colour_by {colour_by!r}")
     regions = map_region_list(actor=actor).only(
         "id", "name", "code", "kind", "path", "depth", "geometry", "center_lon", "center_lat", "parent_id"
     )
@@ -169,6 +203,15 @@ def risk_map_data(*, actor, region: Region | None = None, sector=None, level: st
             }
         )
 
+    extra: dict = {}
+    if colour_by == "count":
+        maximum = max((f["properties"]["total"] for f in features), default=0)
+        for feature in features:
+            band = count_band(feature["properties"]["total"], maximum)
+            feature["properties"]["count_band"] = band
+            feature["properties"]["colour"] = COUNT_BAND_HEX[band]
+        extra = {"colour_by": "count", "count_max": maximum, "count_bands": count_legend(maximum)}
+
     site_rows = (
         Site.objects.visible_to(actor, Cap.VIEW_RISK)
         .filter(pk__in=sorted(site_level))
@@ -197,6 +240,7 @@ def risk_map_data(*, actor, region: Region | None = None, sector=None, level: st
         "total": sum(totals.values()),
         "levels": levels_legend(),
         "filters": {"sector": getattr(sector, "pk", sector), "level": level or None},
+        **extra,
     }
 
 

@@ -38,6 +38,12 @@ class RiskMapFilterForm(forms.Form):
     region = forms.IntegerField(required=False, widget=forms.HiddenInput)
     sector = forms.ModelChoiceField(queryset=None, required=False, label=gettext_lazy("行业领域"))
     level = forms.ChoiceField(required=False, label=gettext_lazy("风险等级"))
+    colour_by = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy("着色方式"),
+        choices=[("level", gettext_lazy("按最高等级")), ("count", gettext_lazy("按风险点数量"))],
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,6 +69,7 @@ class RiskMapMixin(CapabilityRequiredMixin):
             region=region,
             sector=form.cleaned_data["sector"],
             level=form.cleaned_data["level"] or None,
+            colour_by=form.cleaned_data["colour_by"] or "level",
         )
         return form, data
 
@@ -94,15 +101,29 @@ class RiskMapView(RiskMapMixin, TemplateView):
             map_data=self.data,
             matrix=risk_map.risk_matrix(actor=self.request.user),
             levels=risk_map.levels_legend(),
+            colour_by_links=self.colour_by_links(),
             map_labels={
                 "title": _("四色风险分布图"),
                 "points": _("风险点"),
                 "sites": _("场所"),
                 "none": _("无风险点"),
                 "worst": _("最高等级"),
+                "total": _("风险点合计"),
             },
         )
         return context
+
+    def colour_by_links(self) -> list[dict]:
+        """The level / count toggle: the current query with `colour_by` switched."""
+        current = self.request.GET.get("colour_by") or "level"
+        links = []
+        for value, label in RiskMapFilterForm.base_fields["colour_by"].choices:
+            query = self.request.GET.copy()
+            query["colour_by"] = value
+            links.append(
+                {"value": value, "label": label, "query": query.urlencode(), "active": value == current}
+            )
+        return links
 
 
 class RiskMapDataView(RiskMapMixin, View):

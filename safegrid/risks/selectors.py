@@ -10,7 +10,7 @@ from safegrid.accounts.roles import Cap
 from safegrid.core.selectors import scoped_get
 from safegrid.sites.models import Site
 
-from .choices import LEVEL_COLOUR, LEVEL_RANK, RiskLevel
+from .choices import LEVEL_COLOUR, LEVEL_RANK, GradingMethod, RiskLevel
 from .models import RiskAssessment, RiskPoint, SiteRiskGrading
 
 
@@ -52,6 +52,10 @@ class SiteRiskLevel:
     def label(self) -> str:
         return str(RiskLevel(self.level).label)
 
+    @property
+    def method_label(self) -> str:
+        return str(GradingMethod(self.method).label) if self.method in GradingMethod.values else ""
+
 
 def site_risk_level(*, actor, site: Site) -> SiteRiskLevel | None:
     """The site's risk level: its current enterprise-level grading where one is recorded, otherwise
@@ -64,6 +68,11 @@ def site_risk_level(*, actor, site: Site) -> SiteRiskLevel | None:
     if not levels:
         return None
     return SiteRiskLevel(level=max(levels, key=LEVEL_RANK.__getitem__), source="points")
+
+
+def risk_site_get(*, actor, pk, capability: str | None = Cap.VIEW_RISK) -> Site:
+    """A site whose risk figures the actor may see (missing or outside the scope → NotInScope)."""
+    return scoped_get(Site.objects.visible_to(actor, capability), pk)
 
 
 GROUPS = {

@@ -1,8 +1,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.generic import TemplateView
 
 from safegrid.accounts.roles import Cap
-from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
+from safegrid.core.views import CapabilityRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView
 
 from . import selectors, services
 from .filters import RiskPointFilterSet
@@ -83,3 +84,18 @@ class SiteGradingCreateView(ServiceFormView):
 
     def get_success_url(self, obj):
         return reverse("risks:risk_point_list") + f"?site={obj.site_id}"
+
+
+class SiteRiskBadgeView(CapabilityRequiredMixin, TemplateView):
+    """The site's risk colour as a small partial, loaded by the site page with htmx (so that the
+    sites app does not depend on risks). A site outside the actor's VIEW_RISK scope is 404."""
+
+    capability = Cap.VIEW_RISK
+    template_name = "risks/_site_risk_badge.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        site = selectors.risk_site_get(actor=self.request.user, pk=self.kwargs["site_id"])
+        context["site"] = site
+        context["site_level"] = selectors.site_risk_level(actor=self.request.user, site=site)
+        return context

@@ -27,15 +27,23 @@
   }
 
   var rank = { low: 1, general: 2, significant: 3, major: 4 };
+  // Coloured by worst level (default) or, with colour_by=count, by a sequential scale of point counts.
+  var byCount = data.colour_by === "count";
   var byName = {};
   var areas = data.features.map(function (f) {
     var p = f.properties;
-    var item = { name: p.name, value: p.level ? rank[p.level] : 0, regionId: p.id, drillable: p.drillable, props: p };
+    var value = byCount ? p.count_band : (p.level ? rank[p.level] : 0);
+    var item = { name: p.name, value: value, regionId: p.id, drillable: p.drillable, props: p };
     byName[p.name] = item;
     return item;
   });
-  var pieces = data.levels.map(function (l) { return { value: rank[l.value], label: l.label, color: l.colour }; });
-  pieces.push({ value: 0, label: labels.none, color: "#e9ecef" });
+  var pieces;
+  if (byCount) {
+    pieces = data.count_bands.map(function (b) { return { value: b.band, label: b.label, color: b.colour }; });
+  } else {
+    pieces = data.levels.map(function (l) { return { value: rank[l.value], label: l.label, color: l.colour }; });
+    pieces.push({ value: 0, label: labels.none, color: "#e9ecef" });
+  }
   var sites = data.sites.filter(function (s) { return s.lon !== null && s.lat !== null; }).map(function (s) {
     return { name: s.name, value: [s.lon, s.lat], url: s.url, level: s.level, itemStyle: { color: s.colour } };
   });
@@ -55,6 +63,7 @@
         var c = area.props.counts;
         var lines = [p.name];
         lines.push(labels.worst + "：" + (area.props.level ? levelLabel[area.props.level] : labels.none));
+        if (byCount) lines.push(labels.total + "：" + area.props.total);
         data.levels.forEach(function (l) { lines.push(l.label + "：" + c[l.value]); });
         lines.push(labels.sites + "：" + area.props.site_count);
         return lines.join("<br>");

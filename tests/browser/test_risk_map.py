@@ -62,3 +62,21 @@ def test_county_office_sees_the_map_and_drills_down_to_a_township(
     )
     assert grids == ["横水第一网格", "横水第二网格"]
     screenshot("risk-map-township")
+
+
+def test_the_map_can_be_coloured_by_counts(page, live_server, live_world, login):
+    """The toggle redraws the same areas on a sequential scale of risk-point counts."""
+    seed_risks(live_world)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login("office")
+    page.goto(f"{live_server.url}/risk-map/")
+    page.get_by_test_id("map-colour-by-count").click()
+    page.wait_for_url(re.compile(r"colour_by=count"))
+    expect(page.locator("#risk-map canvas").first).to_be_visible()
+    areas = page.evaluate(
+        """() => echarts.getInstanceByDom(document.getElementById("risk-map"))
+            .getOption().series[0].data.map(d => d.name).sort()"""
+    )
+    assert areas == ["扬眉镇", "横水镇"]
+    assert errors == []

@@ -383,6 +383,8 @@ NON_RESOURCE_ROUTES = {
     "totals and matrix checked against the oracle in test_risk_map_and_matrix_equal_the_oracle",
     "reports:risk_map_data": "the map's JSON; see reports:risk_map",
     "reports:risk_matrix_export": "the matrix as .xlsx; see reports:risk_map",
+    "risks:site_badge": "htmx partial of the site page: the site's risk colour, scoped by VIEW_RISK "
+    "(404 outside, 403 without it); checked in safegrid/risks/tests/test_views.py",
     "risks:site_grading_create": "form whose site choices are the MANAGE_RISK-scoped sites; scope checked "
     "in safegrid/risks/tests/test_views.py",
 }

@@ -104,7 +104,7 @@ def test_criteria_filter_by_keyword_and_retrieve_shows_instrument(world, client)
 
 
 def test_checklists_by_sector_include_the_general_ones(world, client):
-    general = Checklist.objects.create(name="网格员应知应会通用检查表")
+    general = Checklist.objects.get(sector_code=None)  # seeded by migration 0005
     client.force_login(world.users["grid11"])
     body = client.get(reverse("api:checklist-list"), {"sector": "mining"}).json()
     assert sorted(r["name"] for r in body["results"]) == sorted(
@@ -233,6 +233,24 @@ def test_checklist_items_prefill_the_inspection(world):
         "result": "ok",
         "note": "",
     }
+
+
+def test_the_general_patrol_checklist_is_seeded(db):
+    general = Checklist.objects.get(name="网格员日常巡查通用检查表（应知应会）")
+    assert general.sector_code is None and general.active
+    texts = list(general.items.order_by("order").values_list("text", flat=True))
+    assert len(texts) == 12
+    assert texts[0].startswith("消防通道和安全出口畅通")
+    assert texts[-1].startswith("特种设备定期检验")
+
+
+def test_the_general_checklist_prefills_an_inspection_at_any_site(world):
+    general = Checklist.objects.get(name="网格员日常巡查通用检查表（应知应会）")
+    inspection = _record(world, checklist=general)
+    assert inspection.checklist == general
+    assert len(inspection.items) == 12
+    assert inspection.items[2]["item"].startswith("电气线路无私拉乱接")
+    assert {i["result"] for i in inspection.items} == {"ok"}
 
 
 def test_items_given_by_the_caller_win_over_the_checklist(world):
@@ -404,3 +422,77 @@ def test_saving_a_checklist_with_items_writes_one_audit_record(world, client):
         "checklist.create",
         [None, ["1. 安全出口、疏散通道畅通"]],
     )
+
+
+# --- checklist import --------------------------------------------------------------------------
+
+
+def _checklist_workbook(tmp_path, rows) -> str:
+    from safegrid.inspections.importing import CHECKLIST_COLUMNS
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(CHECKLIST_COLUMNS))
+    for row in rows:
+        ws.append(row)
+    path = tmp_path / "checklist.xlsx"
+    wb.save(path)
+    return str(path)
+
+
+def test_import_checklist_creates_general_and_sector_lists_with_one_audit_record(world, tmp_path):
+    path = _checklist_workbook(
+        tmp_path,
+        [
+            ["夏季高温巡查检查表", None, 1, "高温作业场所防暑降温措施落实", None],
+            ["夏季高温巡查检查表", "", 2, "易燃易爆物品避免暴晒", ""],
+            ["矿山汛期检查表", "mining", 2, "安全出口畅通", "矿安〔2022〕88号 地下矿山 安全出口 例5"],
+            ["矿山汛期检查表", "mining", 1, "排水设施完好", None],
+        ],
+    )
+    call_command("import_checklist", path, "--user", "sysadmin")
+    general = Checklist.objects.get(name="夏季高温巡查检查表")
+    assert general.sector_code is None
+    assert list(general.items.values_list("order", "text")) == [
+        (1, "高温作业场所防暑降温措施落实"),
+        (2, "易燃易爆物品避免暴晒"),
+    ]
+    mine = Checklist.objects.get(name="矿山汛期检查表")
+    assert mine.sector_code == "mining"
+    items = list(mine.items.order_by("order"))
+    assert [i.text for i in items] == ["排水设施完好", "安全出口畅通"]
+    assert items[1].criterion.text == "安全出口堵塞"
+    entry = AuditEntry.objects.get(action="checklist.import")
+    assert entry.actor == world.users["sysadmin"]
+    assert (entry.changes["created"], entry.changes["items"]) == ([None, 2], [None, 4])
+
+
+def test_import_checklist_with_errors_names_row_and_column_and_writes_nothing(world, tmp_path):
+    path = _checklist_workbook(
+        tmp_path,
+        [
+            ["某检查表", "", 1, "内容一", None],
+            ["某检查表", "no_such_sector", "一", "", "无此文号 第九条"],
+            ["某检查表", "", 1, "内容三", None],
+        ],
+    )
+    before = (Checklist.objects.count(), ChecklistItem.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(CommandError) as exc:
+        call_command("import_checklist", path)
+    message = str(exc.value)
+    assert "未写入任何数据" in message
+    assert "第 3 行“检查内容”列：不能为空。" in message
+    assert "第 3 行“序号”列：应为正整数。" in message
+    assert "第 3 行“适用行业代码”列：行业代码“no_such_sector”不存在" in message
+    assert "第 3 行“引用条款（文号+条+项，可空）”列：未找到现行有效的判定标准条款" in message
+    assert "第 4 行“序号”列：与第 2 行重复" in message
+    assert (Checklist.objects.count(), ChecklistItem.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_import_checklist_without_the_required_columns_is_refused(world, tmp_path):
+    wb = Workbook()
+    wb.active.append(["检查表名称", "检查内容"])
+    path = tmp_path / "bad.xlsx"
+    wb.save(path)
+    with pytest.raises(CommandError, match="第 1 行缺少列"):
+        call_command("import_checklist", str(path))

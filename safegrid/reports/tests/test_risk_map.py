@@ -213,3 +213,53 @@ def test_query_count_does_not_grow_with_sites_and_points(world, risks, client, r
     after = _queries(client, url), _queries(client, url, region=world.t1.pk)
     assert after == before
     assert max(after) <= 16
+
+
+@pytest.mark.parametrize(
+    ("total", "maximum", "band"),
+    [
+        (0, 0, 0),
+        (0, 8, 0),
+        (1, 8, 1),
+        (2, 8, 1),
+        (3, 8, 2),
+        (4, 8, 2),
+        (5, 8, 3),
+        (6, 8, 3),
+        (7, 8, 4),
+        (8, 8, 4),
+        (1, 1, 4),
+        (1, 100, 1),
+    ],
+)
+def test_count_bands_are_quarters_of_the_largest_total(total, maximum, band):
+    from safegrid.reports.risk_map import count_band
+
+    assert count_band(total, maximum) == band
+
+
+def test_map_coloured_by_count_gives_each_area_a_band(world, risks, client):
+    from safegrid.reports.risk_map import COUNT_BAND_HEX, count_band
+
+    client.force_login(world.users["office"])
+    assert "count_band" not in _map(client)["features"][0]["properties"]  # default: by level
+    data = _map(client, region=world.t1.pk, colour_by="count")
+    assert data["colour_by"] == "count"
+    totals = {f["properties"]["name"]: f["properties"]["total"] for f in data["features"]}
+    maximum = max(totals.values())
+    assert data["count_max"] == maximum > 0
+    for feature in data["features"]:
+        props = feature["properties"]
+        assert props["count_band"] == count_band(props["total"], maximum)
+        assert props["colour"] == COUNT_BAND_HEX[props["count_band"]]
+    assert max(f["properties"]["count_band"] for f in data["features"]) == 4
+    assert data["count_bands"][0]["band"] == 0
+    assert client.get(reverse("reports:risk_map_data"), {"colour_by": "x"}).status_code == 400
+
+
+def test_map_page_offers_the_level_and_count_toggle(world, risks, client):
+    client.force_login(world.users["office"])
+    page = client.get(reverse("reports:risk_map"), {"colour_by": "count", "level": "major"}).content.decode()
+    assert 'data-testid="map-colour-by"' in page
+    assert "colour_by=level" in page and "level=major" in page
+    assert '"colour_by": "count"' in page

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -103,3 +105,52 @@ def test_list_filters_by_level(world, as_user):
     client = as_user(world.users["office"])
     page = client.get(reverse("risks:risk_point_list"), {"level": "major"}).content.decode()
     assert "共 1 条" in page and "井下采场" in page
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("office", 200),
+        ("township1", 200),
+        ("grid11", 200),
+        ("enterprise11", 200),
+        ("office_b", 404),
+        ("sysadmin", 403),
+        ("auditor", 403),
+    ],
+)
+def test_site_badge_is_scoped(world, as_user, user, status):
+    seed_risks(world)
+    client = as_user(world.users[user])
+    response = client.get(reverse("risks:site_badge", args=[world.site11_mine.pk]))
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert 'data-level="major"' in body and "重大风险" in body and "按最高风险点" in body
+    assert client.get(reverse("risks:site_badge", args=[999999])).status_code in (404, 403)
+
+
+def test_site_badge_shows_the_enterprise_grading_and_its_method(world, as_user):
+    from safegrid.risks import services
+
+    seed_risks(world)
+    services.site_grading_record(
+        actor=world.users["office"],
+        site=world.site11_mine,
+        method="other",
+        level="significant",
+        graded_on=datetime.date(2026, 1, 2),
+        basis="专家评估",
+    )
+    body = as_user(world.users["office"]).get(reverse("risks:site_badge", args=[world.site11_mine.pk]))
+    text = body.content.decode()
+    assert 'data-level="significant"' in text
+    assert "企业风险分级：其他评估方法" in text
+
+
+def test_site_badge_without_risk_data_and_the_site_page_loads_it(world, as_user):
+    client = as_user(world.users["office"])
+    url = reverse("risks:site_badge", args=[world.site12_mine.pk])
+    assert "暂无风险分级" in client.get(url).content.decode()
+    page = client.get(reverse("sites:site_detail", kwargs={"pk": world.site12_mine.pk})).content.decode()
+    assert f'hx-get="{url}"' in page and 'hx-trigger="load"' in page
