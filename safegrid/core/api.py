@@ -89,3 +89,29 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         request = self.context.get("request")
         actor = getattr(request, "user", None)
         return self.scoped(actor=actor)
+
+
+def longitude_field() -> serializers.DecimalField:
+    """An optional WGS-84 longitude, to the metre (six decimals)."""
+    return serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+
+
+def latitude_field() -> serializers.DecimalField:
+    """An optional WGS-84 latitude, to the metre (six decimals)."""
+    return serializers.DecimalField(
+        max_digits=8,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        required=False,
+        allow_null=True,
+        default=None,
+    )

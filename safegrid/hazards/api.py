@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from safegrid.accounts.roles import Cap
-from safegrid.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet
+from safegrid.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet, latitude_field, longitude_field
 from safegrid.inspections import selectors as inspection_selectors
 from safegrid.inspections.models import Criterion, Inspection
 from safegrid.orgs import selectors as org_selectors
@@ -118,24 +118,8 @@ class HazardReportInput(serializers.Serializer):
         choices=HazardSource.choices, required=False, default=HazardSource.PATROL
     )
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    longitude = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        required=False,
-        allow_null=True,
-        default=None,
-    )
-    latitude = serializers.DecimalField(
-        max_digits=8,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        required=False,
-        allow_null=True,
-        default=None,
-    )
+    longitude = longitude_field()
+    latitude = latitude_field()
     inspection = ScopedPrimaryKeyRelatedField(
         model=Inspection,
         scoped=lambda actor: inspection_selectors.inspection_list(actor=actor),

@@ -7,6 +7,8 @@ from safegrid.core.api import (
     ScopedViewSet,
     ServiceCreateMixin,
     ServiceUpdateMixin,
+    latitude_field,
+    longitude_field,
 )
 from safegrid.orgs import selectors as org_selectors
 from safegrid.orgs.models import Region, Sector
@@ -62,24 +64,8 @@ class _SiteFields(serializers.Serializer):
         max_length=40, required=False, allow_blank=True, allow_null=True, default=None
     )
     address = serializers.CharField(max_length=200)
-    longitude = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        required=False,
-        allow_null=True,
-        default=None,
-    )
-    latitude = serializers.DecimalField(
-        max_digits=8,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        required=False,
-        allow_null=True,
-        default=None,
-    )
+    longitude = longitude_field()
+    latitude = latitude_field()
     is_key = serializers.BooleanField(required=False, default=False)
     size = serializers.ChoiceField(choices=SiteSize.choices, required=False, default=SiteSize.SMALL)
     employees = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False, default=0)
