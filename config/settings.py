@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "safegrid.enforcement",
     "safegrid.notifications",
     "safegrid.risks",
+    "safegrid.people",
     "safegrid.attachments",
     "safegrid.reports",
 ]

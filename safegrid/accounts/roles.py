@@ -60,6 +60,12 @@ class Cap:
     ISSUE_ENFORCEMENT = "enforcement.issue_document"  # draft, issue, correct documents; record penalties
     VIEW_RISK = "risks.view_riskpoint"  # risk points, assessments, site gradings and their counts
     MANAGE_RISK = "risks.manage_riskpoint"  # register and reassess risk points, record site gradings
+    VIEW_PEOPLE = "people.view_person"  # people, teams, postings, trainings, certificates, commendations
+    MANAGE_PEOPLE = "people.manage_person"  # register people, teams, postings, trainings, certificates
+    MANAGE_COMMENDATION = "people.manage_commendation"  # 评先评优、通报表扬
+    VIEW_PUBLICITY = "publicity.view_activity"  # publicity plans and activities
+    RECORD_PUBLICITY = "publicity.record_activity"  # record a publicity activity
+    MANAGE_PUBLICITY_PLAN = "publicity.manage_plan"  # the annual publicity plan of a county
 
 
 _READ_REFERENCE = {Cap.VIEW_REGION, Cap.VIEW_SECTOR, Cap.VIEW_ORGANISATION, Cap.VIEW_GRIDDUTY, Cap.VIEW_SITE}
@@ -71,30 +77,62 @@ _ENFORCE = {Cap.VIEW_ENFORCEMENT, Cap.ISSUE_ENFORCEMENT}
 # Risk grading (风险分级管控): every business role reads it; the enterprise (its own site), sector and
 # township officers and the county office register and reassess risk points.
 _RISK = {Cap.VIEW_RISK, Cap.MANAGE_RISK}
+# Teams and training (队伍建设): officers keep the people of their scope, enterprises their own staff
+# and certificates; commendations come from the county office and the sector committees.
+_PEOPLE = {Cap.VIEW_PEOPLE, Cap.MANAGE_PEOPLE}
+# Publicity (宣传): grid workers are the county's publicists (信息员和宣传员) and record activities;
+# the county office keeps the annual plan.
+_PUBLICITY = {Cap.VIEW_PUBLICITY, Cap.RECORD_PUBLICITY}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNTY_LEADER: frozenset(
-        _READ_REFERENCE | _OFFICER | {Cap.VIEW_USER, Cap.VIEW_ENFORCEMENT, Cap.VIEW_RISK}
+        _READ_REFERENCE
+        | _OFFICER
+        | {Cap.VIEW_USER, Cap.VIEW_ENFORCEMENT, Cap.VIEW_RISK, Cap.VIEW_PEOPLE, Cap.VIEW_PUBLICITY}
     ),
     Role.COUNTY_OFFICE: frozenset(
         _READ_REFERENCE
         | _OFFICER
         | _ENFORCE
         | _RISK
-        | {Cap.MANAGE_ORGANISATION, Cap.MANAGE_GRIDDUTY, Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.VIEW_USER}
+        | _PEOPLE
+        | _PUBLICITY
+        | {
+            Cap.MANAGE_ORGANISATION,
+            Cap.MANAGE_GRIDDUTY,
+            Cap.ADD_SITE,
+            Cap.CHANGE_SITE,
+            Cap.VIEW_USER,
+            Cap.MANAGE_COMMENDATION,
+            Cap.MANAGE_PUBLICITY_PLAN,
+        }
     ),
     Role.SECTOR_OFFICER: frozenset(
-        _READ_REFERENCE | _OFFICER | _ENFORCE | _RISK | {Cap.ADD_SITE, Cap.CHANGE_SITE}
+        _READ_REFERENCE
+        | _OFFICER
+        | _ENFORCE
+        | _RISK
+        | _PEOPLE
+        | _PUBLICITY
+        | {Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.MANAGE_COMMENDATION}
     ),
     Role.TOWNSHIP_OFFICER: frozenset(
         _READ_REFERENCE
         | _OFFICER
         | _RISK
+        | _PEOPLE
+        | _PUBLICITY
         | {Cap.MANAGE_GRIDDUTY, Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.VIEW_USER, Cap.VIEW_ENFORCEMENT}
     ),
-    Role.GRID_WORKER: frozenset(_READ_REFERENCE | _FIELD_WORK | {Cap.VERIFY_HAZARD, Cap.VIEW_RISK}),
+    Role.GRID_WORKER: frozenset(
+        _READ_REFERENCE | _FIELD_WORK | _PUBLICITY | {Cap.VERIFY_HAZARD, Cap.VIEW_RISK, Cap.VIEW_PEOPLE}
+    ),
     Role.ENTERPRISE_MANAGER: frozenset(
-        _READ_REFERENCE | _FIELD_WORK | _RISK | {Cap.CHANGE_SITE, Cap.RECTIFY_HAZARD, Cap.VIEW_ENFORCEMENT}
+        _READ_REFERENCE
+        | _FIELD_WORK
+        | _RISK
+        | _PEOPLE
+        | {Cap.CHANGE_SITE, Cap.RECTIFY_HAZARD, Cap.VIEW_ENFORCEMENT}
     ),
     Role.EXPERT: frozenset(_READ_REFERENCE | _FIELD_WORK | {Cap.VIEW_RISK}),
     Role.SYSTEM_ADMIN: frozenset(
