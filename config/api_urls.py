@@ -7,6 +7,16 @@ from safegrid.enforcement.api import EnforcementDocumentViewSet, PenaltyViewSet
 from safegrid.hazards.api import HazardViewSet
 from safegrid.inspections.api import ChecklistViewSet, CriterionViewSet, InspectionViewSet
 from safegrid.orgs.api import GridDutyViewSet, OrganisationViewSet, RegionViewSet, SectorViewSet
+from safegrid.people.api import (
+    CertificateViewSet,
+    CommendationViewSet,
+    PersonViewSet,
+    PostingViewSet,
+    TeamViewSet,
+    TrainingViewSet,
+)
+from safegrid.people.import_api import CertificateImportAPI, PersonImportAPI
+from safegrid.publicity.api import PublicityActivityViewSet, PublicityPlanViewSet
 from safegrid.reports.api import RiskMapAPIView, RiskMatrixAPIView
 from safegrid.risks.api import RiskPointViewSet
 from safegrid.sites.api import SiteViewSet
@@ -27,6 +37,14 @@ router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("enforcement-documents", EnforcementDocumentViewSet, basename="enforcement-document")
 router.register("penalties", PenaltyViewSet, basename="penalty")
 router.register("risk-points", RiskPointViewSet, basename="risk-point")
+router.register("people", PersonViewSet, basename="person")
+router.register("postings", PostingViewSet, basename="posting")
+router.register("teams", TeamViewSet, basename="team")
+router.register("trainings", TrainingViewSet, basename="training")
+router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("commendations", CommendationViewSet, basename="commendation")
+router.register("publicity-activities", PublicityActivityViewSet, basename="publicity-activity")
+router.register("publicity-plans", PublicityPlanViewSet, basename="publicity-plan")
 
 app_name = "api"
 
@@ -36,5 +54,8 @@ urlpatterns = [
     path("risk-matrix/", RiskMatrixAPIView.as_view(), name="risk_matrix"),
     path("auth/token/", TokenLoginView.as_view(), name="token_login"),
     path("auth/token/revoke/", TokenLogoutView.as_view(), name="token_logout"),
+    # Before the router: its people/<pk>/ route would otherwise catch people/import/.
+    path("people/import/", PersonImportAPI.as_view(), name="people-import"),
+    path("certificates/import/", CertificateImportAPI.as_view(), name="certificate-import"),
     *router.urls,
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "safegrid.enforcement",
     "safegrid.notifications",
     "safegrid.risks",
+    "safegrid.publicity",
     "safegrid.people",
     "safegrid.attachments",
     "safegrid.reports",
@@ -233,6 +234,17 @@ SPECTACULAR_SETTINGS = {
         "AssessmentMethodEnum": "safegrid.risks.choices.AssessmentMethod",
         "AccidentTypeEnum": "safegrid.risks.choices.AccidentType",
         "ControlLevelEnum": "safegrid.risks.choices.ControlLevel",
+        "PersonSourceEnum": "safegrid.people.choices.PersonSource",
+        "HazardSourceEnum": "safegrid.hazards.choices.HazardSource",
+        "EmploymentEnum": "safegrid.people.choices.Employment",
+        "GenderEnum": "safegrid.people.choices.Gender",
+        "OperationCategoryEnum": "safegrid.people.choices.OperationCategory",
+        "PostKindEnum": "safegrid.people.choices.PostKind",
+        "TeamKindEnum": "safegrid.people.choices.TeamKind",
+        "TrainingKindEnum": "safegrid.people.choices.TrainingKind",
+        "CertificateKindEnum": "safegrid.people.choices.CertificateKind",
+        "CertificateStatusEnum": "safegrid.people.choices.CertificateStatus",
+        "CommendationKindEnum": "safegrid.people.choices.CommendationKind",
     },
 }
 
@@ -274,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
     "hazard-overdue-sweep": {
         "task": "safegrid.hazards.tasks.overdue_sweep",
         "schedule": crontab(hour=1, minute=5),
+    },
+    # Certificate reviews and expiries within 60 days (30号令 application window), once per certificate.
+    "certificate-reminders": {
+        "task": "safegrid.people.tasks.certificate_reminders",
+        "schedule": crontab(hour=7, minute=10),
     },
 }
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("enforcement/", include("safegrid.enforcement.urls")),
     path("inbox/", include("safegrid.notifications.urls")),
     path("risks/", include("safegrid.risks.urls")),
+    path("people/", include("safegrid.people.urls")),
+    path("publicity/", include("safegrid.publicity.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

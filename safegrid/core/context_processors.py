@@ -44,8 +44,12 @@ PILLARS = [
         pgettext_lazy("navigation", "队伍建设"),
         "bi-people",
         [
-            (pgettext_lazy("navigation", "人员与队伍"), None, None),
-            (pgettext_lazy("navigation", "培训与持证"), None, None),
+            (pgettext_lazy("navigation", "人员"), "people:person_list", "people.view_person"),
+            (pgettext_lazy("navigation", "安全队伍"), "people:team_list", "people.view_person"),
+            (pgettext_lazy("navigation", "岗位任职"), "people:posting_list", "people.view_person"),
+            (pgettext_lazy("navigation", "培训"), "people:training_list", "people.view_person"),
+            (pgettext_lazy("navigation", "持证管理"), "people:certificate_list", "people.view_person"),
+            (pgettext_lazy("navigation", "评先评优"), "people:commendation_list", "people.view_person"),
         ],
     ),
     (
@@ -66,7 +70,10 @@ PILLARS = [
     (
         pgettext_lazy("navigation", "宣传培训"),
         "bi-megaphone",
-        [(pgettext_lazy("navigation", "宣传计划与活动"), None, None)],
+        [
+            (pgettext_lazy("navigation", "宣传活动"), "publicity:activity_list", "publicity.view_activity"),
+            (pgettext_lazy("navigation", "年度宣传计划"), "publicity:plan_list", "publicity.view_activity"),
+        ],
     ),
     (
         pgettext_lazy("navigation", "实战演练"),

@@ -15,6 +15,8 @@ class NotificationKind(models.TextChoices):
     ESCALATED = "escalated", _("提级到您的层级")
     VERIFY = "verify", _("待您复查")
     SUPERVISION = "supervision", _("督办通知")
+    CERT_REVIEW_DUE = "cert_review_due", _("特种作业操作证待复审")
+    CERT_EXPIRY_DUE = "cert_expiry_due", _("证书即将到期")
 
 
 class NotificationQuerySet(ScopedQuerySet):
@@ -23,9 +25,11 @@ class NotificationQuerySet(ScopedQuerySet):
 
 
 class Notification(models.Model):
-    """In-app message (站内消息) to one user about one hazard; emailed too when email is configured.
+    """In-app message (站内消息) to one user about one hazard or one certificate; emailed too when
+    email is configured.
 
-    One per (recipient, kind, hazard, day), so repeated jobs never duplicate a reminder."""
+    One per (recipient, kind, hazard, day), and one per (recipient, kind, certificate) whatever the
+    day, so repeated jobs never duplicate a reminder."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -37,6 +41,14 @@ class Notification(models.Model):
     hazard = models.ForeignKey(
         "hazards.Hazard",
         verbose_name=_("隐患"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    certificate = models.ForeignKey(
+        "people.Certificate",
+        verbose_name=_("证书"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -58,6 +70,12 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "kind", "hazard", "day"], name="notification_once_a_day"
+            ),
+            # A certificate's review (or expiry) reminder is sent once, not once a day for 60 days.
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "certificate"],
+                condition=Q(certificate__isnull=False),
+                name="notification_once_per_certificate",
             ),
         ]
         indexes = [

@@ -4,7 +4,7 @@ from .models import Notification
 
 
 def notification_list(*, actor) -> QuerySet[Notification]:
-    return Notification.objects.visible_to(actor).select_related("hazard")
+    return Notification.objects.visible_to(actor).select_related("hazard", "certificate")
 
 
 def unread_count(*, actor) -> int:

@@ -1,6 +1,7 @@
-"""Notifications: who is told what about a hazard, in the inbox and (when configured) by email.
+"""Notifications: who is told what about a hazard or a certificate, in the inbox and (when
+configured) by email.
 
-Called by the hazard services after commit; never from signals."""
+Called by the hazard services after commit and by the daily reminder jobs; never from signals."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -75,12 +77,15 @@ def recipients(
 def _create(rows: list[Notification]) -> int:
     if not rows:
         return 0
-    # A reminder already sent today for the same hazard and kind is skipped (unique constraint);
-    # the count of new rows is taken over just these hazards (indexed), not the whole table.
+    # A reminder already sent today for the same hazard and kind, or ever for the same certificate
+    # and kind, is skipped (unique constraints); the count of new rows is taken over just these
+    # hazards and certificates (indexed), not the whole table.
+    hazard_ids = {r.hazard_id for r in rows if r.hazard_id is not None}
+    certificate_ids = {r.certificate_id for r in rows if r.certificate_id is not None}
     same = Notification.objects.filter(
+        Q(hazard_id__in=hazard_ids) | Q(certificate_id__in=certificate_ids),
         day__in={r.day for r in rows},
         kind__in={r.kind for r in rows},
-        hazard_id__in={r.hazard_id for r in rows},
     )
     before = same.count()
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
@@ -162,6 +167,103 @@ def notify_due_soon(*, today=None, days: int = 3) -> int:
     who = recipients(batch, level_users=False, unit_users=True)
     for h in batch:
         rows.extend(_rows(NotificationKind.DUE_SOON, h, who[h.pk], today))
+    return _create(rows)
+
+
+CERTIFICATE_TITLES = {
+    NotificationKind.CERT_REVIEW_DUE: gettext_lazy("%(name)s的%(certificate)s应于 %(due)s 前复审"),
+    NotificationKind.CERT_EXPIRY_DUE: gettext_lazy("%(name)s的%(certificate)s将于 %(due)s 到期"),
+}
+CERTIFICATE_BODIES = {
+    NotificationKind.CERT_REVIEW_DUE: gettext_lazy(
+        "请在 %(due)s 前提出复审申请；逾期未复审，证书失效，持证人不得从事特种作业。"
+    ),
+    NotificationKind.CERT_EXPIRY_DUE: gettext_lazy(
+        "请在 %(due)s 前办理延期复审（换证）；证书过期后，持证人不得从事相应作业。"
+    ),
+}
+
+
+def _certificate_recipients(certs: list) -> dict[int, set[int]]:
+    """{certificate id: user ids}: the holder's login, the enterprise managers bound to the holder's
+    site, and — for holders without a site — the township officers over the holder's region.
+    Two queries whatever the number of certificates."""
+    site_ids = {c.site_id for c in certs if c.site_id is not None}
+    managers: dict[int, set[int]] = defaultdict(set)
+    if site_ids:
+        for site_id, user_id in RoleAssignment.objects.filter(
+            role=Role.ENTERPRISE_MANAGER, site_id__in=site_ids, user__is_active=True
+        ).values_list("site_id", "user_id"):
+            managers[site_id].add(user_id)
+    paths = {p for c in certs if c.site_id is None for p in ancestor_paths(c.region_path)}
+    officers: dict[str, set[int]] = defaultdict(set)
+    if paths:
+        for path, user_id in RoleAssignment.objects.filter(
+            role=Role.TOWNSHIP_OFFICER, region_path__in=paths, user__is_active=True
+        ).values_list("region_path", "user_id"):
+            officers[path].add(user_id)
+    result: dict[int, set[int]] = {}
+    for c in certs:
+        users: set[int] = set()
+        holder = c.person.user
+        if holder is not None and holder.is_active:
+            users.add(holder.pk)
+        if c.site_id is not None:
+            users |= managers[c.site_id]
+        else:
+            for path in ancestor_paths(c.region_path):
+                users |= officers[path]
+        result[c.pk] = users
+    return result
+
+
+def notify_certificates_due(*, today=None) -> int:
+    """Daily job: remind of certificates whose next date — the pending 3-year review (复审), else the
+    expiry — falls within the next 60 days (30号令: apply within 60 days before the date). Revoked
+    and already lapsed certificates are skipped; each certificate gives one reminder per recipient
+    and kind, however often the job runs. Returns the number of new notifications."""
+    import datetime
+
+    from safegrid.people.certificates import REMINDER_DAYS
+    from safegrid.people.choices import CertificateStatus
+    from safegrid.people.models import Certificate
+    from safegrid.people.selectors import status_expression
+
+    today = today or timezone.localdate()
+    window_end = today + datetime.timedelta(days=REMINDER_DAYS)
+    kind_of = {
+        CertificateStatus.REVIEW_DUE: NotificationKind.CERT_REVIEW_DUE,
+        CertificateStatus.EXPIRY_DUE: NotificationKind.CERT_EXPIRY_DUE,
+    }
+    certs = list(
+        Certificate.objects.filter(revoked=False)
+        # indexed pre-filter; the status (one definition, in SQL) then picks the pending date
+        .filter(Q(review_due_date__range=(today, window_end)) | Q(expiry_date__range=(today, window_end)))
+        .annotate(status=status_expression(today))
+        .filter(status__in=list(kind_of))
+        .select_related("person", "person__user")
+        .order_by("pk")
+    )
+    who = _certificate_recipients(certs)
+    rows: list[Notification] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for cert in certs:
+            kind = kind_of[cert.status]
+            _label, due = cert.dates.next_due()
+            label = cert.get_kind_display()
+            if cert.category:
+                label = _("%(kind)s（%(category)s）") % {
+                    "kind": label,
+                    "category": cert.get_category_display(),
+                }
+            title = CERTIFICATE_TITLES[kind] % {"name": cert.person.name, "certificate": label, "due": due}
+            body = CERTIFICATE_BODIES[kind] % {"due": due}
+            rows.extend(
+                Notification(
+                    recipient_id=u, kind=kind, certificate_id=cert.pk, title=title, body=body, day=today
+                )
+                for u in sorted(who[cert.pk])
+            )
     return _create(rows)
 
 

@@ -92,8 +92,9 @@ class CertificateDates:
         return CertificateStatus.VALID
 
     def qualifies(self, today: datetime.date) -> bool:
-        """May the holder work the post today (valid, or within a reminder window)?"""
-        return self.status(today) in {
+        """May the holder work the post today (issued by then, and valid or within a reminder
+        window)? A posting back-dated before the issue date is not covered by the certificate."""
+        return self.issue_date <= today and self.status(today) in {
             CertificateStatus.VALID,
             CertificateStatus.REVIEW_DUE,
             CertificateStatus.EXPIRY_DUE,

@@ -8,6 +8,7 @@ rest comes with the security issue) and are only ever shown masked (`masking`)."
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -295,7 +296,7 @@ class Training(Placed):
         _("学时"),
         max_digits=5,
         decimal_places=1,
-        validators=[MinValueValidator(0.5), MaxValueValidator(200)],
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(200)],
     )
     location = models.CharField(_("地点"), max_length=100, blank=True)
     content = models.TextField(_("培训内容"), max_length=4000, blank=True)

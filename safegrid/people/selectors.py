@@ -80,6 +80,7 @@ def _qualifying_certificates(today: datetime.date, person_ref, category_ref):
         kind=CertificateKind.SPECIAL_OPERATION,
         category=category_ref,
         revoked=False,
+        issue_date__lte=today,
         expiry_date__gte=today,
     ).filter(Q(review_due_date__isnull=True) | Q(reviewed_on__isnull=False) | Q(review_due_date__gte=today))
 

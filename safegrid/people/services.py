@@ -801,6 +801,8 @@ def certificate_extend_review(
         Certificate.objects.visible_to(actor, Cap.MANAGE_PEOPLE).select_for_update(), certificate.pk
     )
     on = on or _today()
+    if on > _today():  # a future decision date would grant the extension before the 10 years
+        raise ValidationError({"on": _("批准日期不能晚于今天。")})
     if cert.kind != CertificateKind.SPECIAL_OPERATION:
         raise ApplicationError(_("只有特种作业操作证可以延长复审周期。"))
     if cert.review_extended:

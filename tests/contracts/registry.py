@@ -17,6 +17,10 @@ from safegrid.enforcement.tests.world import seed_enforcement
 from safegrid.hazards.models import Hazard
 from safegrid.inspections.models import Inspection
 from safegrid.orgs.models import GridDuty, Organisation, Region, Sector
+from safegrid.people.models import Certificate, Commendation, Person, Posting, Team, Training
+from safegrid.people.tests.world import seed_people
+from safegrid.publicity.models import Activity, PublicityPlan
+from safegrid.publicity.tests.world import seed_publicity
 from safegrid.risks.models import RiskPoint
 from safegrid.risks.tests.world import seed_risks
 from safegrid.sites.models import Site
@@ -45,6 +49,11 @@ ENFORCEMENT_READERS = {
     "office_b",
 }
 ENFORCERS = {"office", "sector_mining", "office_b"}
+# Teams and training: every business role but the expert reads; officers and enterprises keep them;
+# commendations come from the county offices and the sector committees.
+PEOPLE_READERS = BUSINESS - {"expert"}
+PEOPLE_MANAGERS = PEOPLE_READERS - {"leader", "grid11"}
+COMMENDERS = {"office", "sector_mining", "office_b"}
 VIEWERS = {
     "region": BUSINESS | {"sysadmin", "secadmin"},
     "sector": BUSINESS | {"sysadmin", "secadmin"},
@@ -57,6 +66,12 @@ VIEWERS = {
     "enforcement_document": ENFORCEMENT_READERS,
     "penalty": ENFORCEMENT_READERS,
     "risk_point": BUSINESS,
+    "person": PEOPLE_READERS,
+    "posting": PEOPLE_READERS,
+    "team": PEOPLE_READERS,
+    "training": PEOPLE_READERS,
+    "certificate": PEOPLE_READERS,
+    "commendation": PEOPLE_READERS,
 }
 MANAGERS = {
     "region": {"sysadmin"},
@@ -71,6 +86,12 @@ MANAGERS = {
     "penalty": set(),  # recorded once as decided, never edited
     # Risk points are not edited; they are reassessed (risks:risk_point_reassess, tested in risks/tests).
     "risk_point": {"office", "sector_mining", "township1", "township2", "enterprise11", "office_b"},
+    "person": PEOPLE_MANAGERS,
+    "posting": set(),  # postings are ended, not edited (people:posting_end)
+    "team": PEOPLE_MANAGERS,
+    "training": PEOPLE_MANAGERS,
+    "certificate": set(),  # reviewed, extended or revoked through their own actions
+    "commendation": set(),  # recorded once, never edited
 }
 
 # Who may open the create pages: the managers, except enterprise staff, who edit their own site only.
@@ -80,6 +101,9 @@ CREATORS = {
     "inspection": BUSINESS,
     "hazard": BUSINESS,
     "penalty": ENFORCERS,
+    "posting": PEOPLE_MANAGERS,
+    "certificate": PEOPLE_MANAGERS,
+    "commendation": COMMENDERS,
 }
 
 
@@ -183,6 +207,55 @@ def user_visible(obj: User, a: Anchor, write: bool = False, *, me: User | None =
     if write:
         return bool(regions) and all(in_subtree(r, a.region) for r in regions)
     return obj == me or any(in_subtree(r, a.region) for r in regions)
+
+
+def _placed_visible(region: Region, sector: Sector | None, site: Site | None, a: Anchor) -> bool:
+    """People rows (DESIGN.md §4): enterprise staff see their own site's rows; officers their
+    subtree, restricted to their sectors (a row without a sector is not a sector officer's)."""
+    if a.site is not None:
+        return site == a.site
+    return in_subtree(region, a.region) and (a.sectors is None or sector in a.sectors)
+
+
+def _person_place(p: Person) -> tuple[Region, Sector | None, Site | None]:
+    if p.site is not None:
+        return p.site.grid, p.site.sector, p.site
+    return p.region, (p.organisation.sector if p.organisation else None), None
+
+
+def person_visible(obj: Person, a: Anchor, write: bool = False) -> bool:
+    return _placed_visible(*_person_place(obj), a)
+
+
+def posting_visible(obj: Posting, a: Anchor, write: bool = False) -> bool:
+    if obj.site is not None:
+        return _placed_visible(obj.site.grid, obj.site.sector, obj.site, a)
+    return _placed_visible(obj.region, _person_place(obj.person)[1], None, a)
+
+
+def team_visible(obj: Team, a: Anchor, write: bool = False) -> bool:
+    if obj.site is not None:
+        return _placed_visible(obj.site.grid, obj.site.sector, obj.site, a)
+    return _placed_visible(obj.region, obj.sector, None, a)
+
+
+def training_visible(obj: Training, a: Anchor, write: bool = False) -> bool:
+    if obj.site is not None:
+        return _placed_visible(obj.site.grid, obj.site.sector, obj.site, a)
+    return _placed_visible(obj.organiser.region, obj.organiser.sector, None, a)
+
+
+def certificate_visible(obj: Certificate, a: Anchor, write: bool = False) -> bool:
+    return person_visible(obj.person, a)
+
+
+def commendation_visible(obj: Commendation, a: Anchor, write: bool = False) -> bool:
+    if obj.person is not None:
+        return person_visible(obj.person, a)
+    if obj.organisation is not None:
+        return _placed_visible(obj.organisation.region, obj.organisation.sector, None, a)
+    site = obj.recipient_site
+    return _placed_visible(site.grid, site.sector, site, a)
 
 
 @dataclass
@@ -329,6 +402,158 @@ RESOURCES = [
     ),
 ]
 
+RESOURCES += [
+    Resource(
+        "person",
+        Person,
+        lambda w: seed_people(w) and list(Person.objects.select_related("site", "region", "organisation")),
+        person_visible,
+        "people:person_list",
+        "people:person_detail",
+        "people:person_edit",
+        "people:person_create",
+        "person",
+    ),
+    Resource(
+        "posting",
+        Posting,
+        lambda w: seed_people(w) and list(Posting.objects.select_related("person", "site", "region")),
+        posting_visible,
+        "people:posting_list",
+        "people:posting_detail",
+        None,
+        "people:posting_create",
+        "posting",
+        search=lambda obj: obj.person.name,
+    ),
+    Resource(
+        "team",
+        Team,
+        lambda w: seed_people(w) and list(Team.objects.select_related("site", "region", "sector")),
+        team_visible,
+        "people:team_list",
+        "people:team_detail",
+        "people:team_edit",
+        "people:team_create",
+        "team",
+    ),
+    Resource(
+        "training",
+        Training,
+        lambda w: seed_people(w) and list(Training.objects.select_related("site", "organiser")),
+        training_visible,
+        "people:training_list",
+        "people:training_detail",
+        "people:training_edit",
+        "people:training_create",
+        "training",
+        search=lambda obj: obj.title,
+    ),
+    Resource(
+        "certificate",
+        Certificate,
+        lambda w: seed_people(w) and list(Certificate.objects.select_related("person")),
+        certificate_visible,
+        "people:certificate_list",
+        "people:certificate_detail",
+        None,
+        "people:certificate_create",
+        "certificate",
+        search=lambda obj: obj.number,
+    ),
+    Resource(
+        "commendation",
+        Commendation,
+        lambda w: seed_people(w) and list(Commendation.objects.select_related("person", "organisation")),
+        commendation_visible,
+        "people:commendation_list",
+        "people:commendation_detail",
+        None,
+        "people:commendation_create",
+        "commendation",
+        search=lambda obj: obj.title,
+    ),
+]
+
+# Grid workers are the county's publicists (信息员和宣传员) and record activities with the township,
+# sector officers and the county office; the leader reads; the county office keeps the annual plan.
+# Enterprise staff, experts and the three administrators hold no publicity capability.
+_PUBLICITY_READERS = {"leader", "office", "sector_mining", "township1", "township2", "grid11", "office_b"}
+_PUBLICITY_RECORDERS = {"office", "sector_mining", "township1", "township2", "grid11", "office_b"}
+
+PUBLICITY_VIEWERS = {
+    "publicity_activity": _PUBLICITY_READERS,
+    "publicity_plan": _PUBLICITY_READERS,
+}
+PUBLICITY_MANAGERS = {
+    "publicity_activity": _PUBLICITY_RECORDERS,
+    "publicity_plan": {"office", "office_b"},
+}
+PUBLICITY_CREATORS = dict(PUBLICITY_MANAGERS)
+
+
+def activity_visible(obj: Activity, a: Anchor, write: bool = False) -> bool:
+    """Where it took place lies in the anchor's subtree; a sector officer sees only the activities
+    organised by a body of its sectors. Reading and recording follow the same rule."""
+    if a.site is not None:
+        return False
+    if not in_subtree(obj.region, a.region):
+        return False
+    return a.sectors is None or obj.organiser.sector in a.sectors
+
+
+def plan_visible(obj: PublicityPlan, a: Anchor, write: bool = False) -> bool:
+    """A county's plan is read in the county and everywhere below it (the township officer and the
+    grid worker work to it, whatever their sector); it is kept at the county or above."""
+    if a.site is not None:
+        return False
+    if in_subtree(obj.region, a.region):
+        return True
+    return not write and obj.region in ancestors_or_self(a.region)
+
+
+PUBLICITY_RESOURCES = [
+    Resource(
+        "publicity_activity",
+        Activity,
+        lambda w: seed_publicity(w) and list(Activity.objects.select_related("region", "organiser__sector")),
+        activity_visible,
+        "publicity:activity_list",
+        "publicity:activity_detail",
+        "publicity:activity_edit",
+        "publicity:activity_create",
+        "publicity-activity",
+        search=lambda obj: obj.title,
+    ),
+    Resource(
+        "publicity_plan",
+        PublicityPlan,
+        lambda w: seed_publicity(w) and list(PublicityPlan.objects.select_related("region")),
+        plan_visible,
+        "publicity:plan_list",
+        "publicity:plan_detail",
+        "publicity:plan_edit",
+        "publicity:plan_create",
+        "publicity-plan",
+        search=lambda obj: obj.title,
+    ),
+]
+
+PUBLICITY_NON_RESOURCE_ROUTES = {
+    "publicity:plan_month_edit": "one month of a plan, scoped like publicity:plan_edit "
+    "(MANAGE_PUBLICITY_PLAN: 404 outside, 403 without it); checked in safegrid/publicity/tests/test_views.py",
+    "api:publicity-plan-months": "plan against delivery of a plan read through publicity-plan-detail's "
+    "scope; numbers checked against an independent count in safegrid/publicity/tests/test_selectors.py",
+    "api:publicity-plan-month": "edits one month, scoped like publicity-plan PATCH; checked in "
+    "safegrid/publicity/tests/test_api.py",
+}
+
+
+RESOURCES += PUBLICITY_RESOURCES
+VIEWERS.update(PUBLICITY_VIEWERS)
+MANAGERS.update(PUBLICITY_MANAGERS)
+CREATORS.update(PUBLICITY_CREATORS)
+
 # Routes that are not scoped resources, each with the reason it needs no scope oracle.
 NON_RESOURCE_ROUTES = {
     "api:risk_map": "same data as reports:risk_map_data; per-role equality in test_risk_map_api",
@@ -385,6 +610,29 @@ NON_RESOURCE_ROUTES = {
     "reports:risk_matrix_export": "the matrix as .xlsx; see reports:risk_map",
     "risks:site_badge": "htmx partial of the site page: the site's risk colour, scoped by VIEW_RISK "
     "(404 outside, 403 without it); checked in safegrid/risks/tests/test_views.py",
+    "people:posting_end": "form of one posting, scoped like people:posting_detail with MANAGE_PEOPLE "
+    "(404 outside, 403 without it); checked in safegrid/people/tests/test_views.py",
+    "people:posting_raise_hazard": "uncertified operator → hazard; posting scoped by VIEW_PEOPLE, site by "
+    "REPORT_HAZARD; checked in safegrid/people/tests/test_views.py",
+    "people:certificate_review": "action form of one certificate, scoped by MANAGE_PEOPLE (404 outside, 403 "
+    "without it); checked in safegrid/people/tests/test_views.py",
+    "people:certificate_extend": "see people:certificate_review",
+    "people:certificate_revoke": "see people:certificate_review",
+    "people:person_import": "bulk import under MANAGE_PEOPLE (403 without it); every row goes through "
+    "person_create's scope; checked in safegrid/people/tests/test_import.py",
+    "people:person_import_template": "blank .xlsx template, no rows",
+    "people:certificate_import": "see people:person_import (certificate_create's scope)",
+    "people:certificate_import_template": "blank .xlsx template, no rows",
+    "api:people-import": "see people:person_import",
+    "api:certificate-import": "see people:certificate_import",
+    "api:posting-end": "action; scope and capability checked in safegrid/people/tests/test_api.py",
+    "api:posting-raise-hazard": "action; see api:posting-end",
+    "api:training-person-times": "per-organiser totals over api:training-list's scope; equality with the "
+    "oracle in safegrid/people/tests/test_api.py",
+    "api:certificate-review": "action; see api:posting-end",
+    "api:certificate-extend-review": "action; see api:posting-end",
+    "api:certificate-revoke": "action; see api:posting-end",
     "risks:site_grading_create": "form whose site choices are the MANAGE_RISK-scoped sites; scope checked "
     "in safegrid/risks/tests/test_views.py",
 }
+NON_RESOURCE_ROUTES.update(PUBLICITY_NON_RESOURCE_ROUTES)

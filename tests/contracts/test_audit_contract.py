@@ -20,6 +20,9 @@ from safegrid.inspections.models import Inspection
 from safegrid.orgs.models import GridDuty, Organisation, Region, Sector
 from safegrid.sites.models import Site
 
+from .writes_people import PEOPLE_WRITES
+from .writes_publicity import PUBLICITY_WRITES
+
 TODAY = timezone.localdate()
 TOMORROW = TODAY + datetime.timedelta(days=1)
 
@@ -509,6 +512,9 @@ WRITES = [
         "patch",
     ),
 ]
+
+
+WRITES += PUBLICITY_WRITES + PEOPLE_WRITES
 
 
 def _rows(model):

@@ -1,0 +1,390 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from safegrid.accounts.roles import Cap
+from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
+
+from . import forms, selectors, services
+from .filters import (
+    CertificateFilterSet,
+    CommendationFilterSet,
+    PersonFilterSet,
+    PostingFilterSet,
+    TeamFilterSet,
+    TrainingFilterSet,
+)
+
+# ---- people --------------------------------------------------------------------------------------
+
+
+class PersonListView(ScopedListView):
+    capability = Cap.VIEW_PEOPLE
+    selector = selectors.person_list
+    filterset_class = PersonFilterSet
+    template_name = "people/person_list.html"
+    partial_template_name = "people/_person_table.html"
+    title = pgettext_lazy("navigation", "人员")
+    create_url_name = "people:person_create"
+    create_capability = Cap.MANAGE_PEOPLE
+
+
+class PersonDetailView(ScopedDetailView):
+    capability = Cap.VIEW_PEOPLE
+    getter = selectors.person_get
+    template_name = "people/person_detail.html"
+    edit_capability = Cap.MANAGE_PEOPLE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = context["object"]
+        context["edit_url"] = reverse("people:person_edit", kwargs={"pk": person.pk})
+        context["postings"] = selectors.person_postings(person=person)
+        context["certificates"] = selectors.person_certificates(person=person)
+        context["trainings"] = selectors.person_trainings(actor=self.request.user, person=person)[:50]
+        context["uncertified_ids"] = set(
+            selectors.uncertified_operators(actor=self.request.user)
+            .filter(person=person)
+            .values_list("pk", flat=True)
+        )
+        return context
+
+
+def _person_data(data: dict) -> dict:
+    """Blank ID number / phone on an edit form keep what is stored."""
+    return {**data, "id_number": data.get("id_number") or None, "phone": data.get("phone") or None}
+
+
+class PersonCreateView(ServiceFormView):
+    capability = Cap.MANAGE_PEOPLE
+    form_class = forms.PersonForm
+    title = gettext_lazy("登记人员")
+    success_message = gettext_lazy("人员已登记。")
+
+    def perform(self, form, instance):
+        return services.person_create(actor=self.request.user, **form.cleaned_data)
+
+
+class PersonEditView(ServiceFormView):
+    capability = Cap.MANAGE_PEOPLE
+    form_class = forms.PersonForm
+    title = gettext_lazy("编辑人员")
+
+    def get_instance(self):
+        return selectors.person_get(
+            actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.MANAGE_PEOPLE
+        )
+
+    def perform(self, form, instance):
+        return services.person_update(
+            actor=self.request.user, person=instance, **_person_data(form.cleaned_data)
+        )
+
+
+# ---- postings ------------------------------------------------------------------------------------
+
+
+class PostingListView(ScopedListView):
+    capability = Cap.VIEW_PEOPLE
+    selector = selectors.posting_list
+    filterset_class = PostingFilterSet
+    template_name = "people/posting_list.html"
+    partial_template_name = "people/_posting_table.html"
+    title = pgettext_lazy("navigation", "岗位任职")
+    create_url_name = "people:posting_create"
+    create_capability = Cap.MANAGE_PEOPLE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["uncertified_ids"] = set(
+            selectors.uncertified_operators(actor=self.request.user)
+            .filter(pk__in=[p.pk for p in context["object_list"]])
+            .values_list("pk", flat=True)
+        )
+        return context
+
+
+class PostingDetailView(ScopedDetailView):
+    capability = Cap.VIEW_PEOPLE
+    getter = selectors.posting_get
+    template_name = "people/posting_detail.html"
+    edit_capability = Cap.MANAGE_PEOPLE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        posting = context["object"]
+        context["uncertified"] = (
+            selectors.uncertified_operators(actor=self.request.user).filter(pk=posting.pk).exists()
+        )
+        return context
+
+
+class PostingCreateView(ServiceFormView):
+    capability = Cap.MANAGE_PEOPLE
+    form_class = forms.PostingForm
+    title = gettext_lazy("安排岗位")
+    success_message = gettext_lazy("已安排岗位。")
+
+    def get_form(self, data=None, instance=None):
+        form = super().get_form(data=data, instance=instance)
+        if data is None and self.request.GET.get("person", "").isdigit():
+            form.initial["person"] = int(self.request.GET["person"])
+        return form
+
+    def perform(self, form, instance):
+        return services.posting_create(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        return reverse("people:posting_detail", kwargs={"pk": obj.pk})
+
+
+class PostingEndView(ServiceFormView):
+    capability = Cap.MANAGE_PEOPLE
+    form_class = forms.PostingEndForm
+    title = gettext_lazy("结束任职")
+    success_message = gettext_lazy("任职已结束。")
+
+    def get_instance(self):
+        return selectors.posting_get(
+            actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.MANAGE_PEOPLE
+        )
+
+    def perform(self, form, instance):
+        return services.posting_end(actor=self.request.user, posting=instance, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        return reverse("people:posting_detail", kwargs={"pk": obj.pk})
+
+
+class PostingRaiseHazardView(ServiceFormView):
+    """无证上岗 → one major hazard at the site, through the hazard services."""
+
+    capability = Cap.REPORT_HAZARD
+    form_class = forms.ConfirmForm
+    title = gettext_lazy("生成无证上岗重大隐患")
+    success_message = gettext_lazy("已生成重大事故隐患，进入隐患闭环。")
+
+    def get_instance(self):
+        return selectors.posting_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, form, instance):
+        return services.uncertified_hazard_raise(actor=self.request.user, posting=instance)
+
+
+# ---- teams ---------------------------------------------------------------------------------------
+
+
+class TeamListView(ScopedListView):
+    capability = Cap.VIEW_PEOPLE
+    selector = selectors.team_list
+    filterset_class = TeamFilterSet
+    template_name = "people/team_list.html"
+    partial_template_name = "people/_team_table.html"
+    title = pgettext_lazy("navigation", "安全队伍")
+    create_url_name = "people:team_create"
+    create_capability = Cap.MANAGE_PEOPLE
+
+
+class TeamDetailView(ScopedDetailView):
+    capability = Cap.VIEW_PEOPLE
+    getter = selectors.team_get
+    template_name = "people/team_detail.html"
+    edit_capability = Cap.MANAGE_PEOPLE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["edit_url"] = reverse("people:team_edit", kwargs={"pk": context["object"].pk})
+        context["members"] = selectors.team_members(team=context["object"])
+        return context
+
+
+class TeamCreateView(ServiceFormView):
+    capability = Cap.MANAGE_PEOPLE
+    form_class = forms.TeamForm
+    title = gettext_lazy("组建安全队伍")
+    success_message = gettext_lazy("安全队伍已保存。")
+
+    def perform(self, form, instance):
+        return services.team_create(actor=self.request.user, **form.cleaned_data)
+
+
+class TeamEditView(ServiceFormView):
+    capability = Cap.MANAGE_PEOPLE
+    form_class = forms.TeamEditForm
+    title = gettext_lazy("编辑安全队伍")
+
+    def get_instance(self):
+        return selectors.team_get(actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.MANAGE_PEOPLE)
+
+    def perform(self, form, instance):
+        return services.team_update(actor=self.request.user, team=instance, **form.cleaned_data)
+
+
+# ---- training ------------------------------------------------------------------------------------
+
+
+class TrainingListView(ScopedListView):
+    capability = Cap.VIEW_PEOPLE
+    selector = selectors.training_list
+    filterset_class = TrainingFilterSet
+    template_name = "people/training_list.html"
+    partial_template_name = "people/_training_table.html"
+    title = pgettext_lazy("navigation", "培训")
+    create_url_name = "people:training_create"
+    create_capability = Cap.MANAGE_PEOPLE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["filter"].form
+        data = form.cleaned_data if form.is_valid() else {}
+        context["by_organiser"] = selectors.training_person_times(
+            actor=self.request.user, date_from=data.get("date_from"), date_to=data.get("date_to")
+        )
+        return context
+
+
+class TrainingDetailView(ScopedDetailView):
+    capability = Cap.VIEW_PEOPLE
+    getter = selectors.training_get
+    template_name = "people/training_detail.html"
+    edit_capability = Cap.MANAGE_PEOPLE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        training = context["object"]
+        context["edit_url"] = reverse("people:training_edit", kwargs={"pk": training.pk})
+        context["attendance"] = selectors.training_attendees(actor=self.request.user, training=training)
+        return context
+
+
+class TrainingCreateView(ServiceFormView):
+    capability = Cap.MANAGE_PEOPLE
+    form_class = forms.TrainingForm
+    title = gettext_lazy("记录培训")
+    success_message = gettext_lazy("培训已记录。")
+
+    def perform(self, form, instance):
+        return services.training_record(actor=self.request.user, **form.cleaned_data)
+
+
+class TrainingEditView(ServiceFormView):
+    capability = Cap.MANAGE_PEOPLE
+    form_class = forms.TrainingEditForm
+    title = gettext_lazy("编辑培训记录")
+
+    def get_instance(self):
+        return selectors.training_get(
+            actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.MANAGE_PEOPLE
+        )
+
+    def perform(self, form, instance):
+        return services.training_update(actor=self.request.user, training=instance, **form.cleaned_data)
+
+
+# ---- certificates --------------------------------------------------------------------------------
+
+
+class CertificateListView(ScopedListView):
+    capability = Cap.VIEW_PEOPLE
+    selector = selectors.certificate_list
+    filterset_class = CertificateFilterSet
+    template_name = "people/certificate_list.html"
+    partial_template_name = "people/_certificate_table.html"
+    title = pgettext_lazy("navigation", "持证管理")
+    create_url_name = "people:certificate_create"
+    create_capability = Cap.MANAGE_PEOPLE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["status_counts"] = selectors.certificate_status_counts(actor=self.request.user)
+        return context
+
+
+class CertificateDetailView(ScopedDetailView):
+    capability = Cap.VIEW_PEOPLE
+    getter = selectors.certificate_get
+    template_name = "people/certificate_detail.html"
+    edit_capability = Cap.MANAGE_PEOPLE
+
+
+class CertificateCreateView(ServiceFormView):
+    capability = Cap.MANAGE_PEOPLE
+    form_class = forms.CertificateForm
+    title = gettext_lazy("登记证书")
+    success_message = gettext_lazy("证书已登记。")
+
+    def get_form(self, data=None, instance=None):
+        form = super().get_form(data=data, instance=instance)
+        if data is None and self.request.GET.get("person", "").isdigit():
+            form.initial["person"] = int(self.request.GET["person"])
+        return form
+
+    def perform(self, form, instance):
+        return services.certificate_create(actor=self.request.user, **form.cleaned_data)
+
+
+class _CertificateActionView(ServiceFormView):
+    capability = Cap.MANAGE_PEOPLE
+
+    def get_instance(self):
+        return selectors.certificate_get(
+            actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.MANAGE_PEOPLE
+        )
+
+
+class CertificateReviewView(_CertificateActionView):
+    form_class = forms.CertificateReviewForm
+    title = gettext_lazy("记录复审")
+    success_message = gettext_lazy("复审已记录。")
+
+    def perform(self, form, instance):
+        return services.certificate_review(actor=self.request.user, certificate=instance, **form.cleaned_data)
+
+
+class CertificateExtendView(_CertificateActionView):
+    form_class = forms.CertificateExtendForm
+    title = gettext_lazy("延长复审周期")
+    success_message = gettext_lazy("已延长复审周期至每6年一次。")
+
+    def perform(self, form, instance):
+        return services.certificate_extend_review(actor=self.request.user, certificate=instance)
+
+
+class CertificateRevokeView(_CertificateActionView):
+    form_class = forms.CertificateRevokeForm
+    title = gettext_lazy("注销证书")
+    success_message = gettext_lazy("证书已注销。")
+
+    def perform(self, form, instance):
+        return services.certificate_revoke(actor=self.request.user, certificate=instance, **form.cleaned_data)
+
+
+# ---- commendations -------------------------------------------------------------------------------
+
+
+class CommendationListView(ScopedListView):
+    capability = Cap.VIEW_PEOPLE
+    selector = selectors.commendation_list
+    filterset_class = CommendationFilterSet
+    template_name = "people/commendation_list.html"
+    partial_template_name = "people/_commendation_table.html"
+    title = pgettext_lazy("navigation", "评先评优")
+    create_url_name = "people:commendation_create"
+    create_capability = Cap.MANAGE_COMMENDATION
+
+
+class CommendationDetailView(ScopedDetailView):
+    capability = Cap.VIEW_PEOPLE
+    getter = selectors.commendation_get
+    template_name = "people/commendation_detail.html"
+
+
+class CommendationCreateView(ServiceFormView):
+    capability = Cap.MANAGE_COMMENDATION
+    form_class = forms.CommendationForm
+    title = gettext_lazy("登记表彰")
+    success_message = gettext_lazy("表彰已登记。")
+
+    def perform(self, form, instance):
+        return services.commendation_create(actor=self.request.user, **form.cleaned_data)

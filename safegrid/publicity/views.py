@@ -1,0 +1,145 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from safegrid.accounts.roles import Cap
+from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
+
+from . import selectors, services
+from .filters import ActivityFilterSet, PublicityPlanFilterSet
+from .forms import ActivityForm, PlanCreateForm, PlanEditForm, PlanMonthForm
+
+# ---- activities -------------------------------------------------------------------------------
+
+
+class ActivityListView(ScopedListView):
+    capability = Cap.VIEW_PUBLICITY
+    selector = selectors.activity_list
+    filterset_class = ActivityFilterSet
+    template_name = "publicity/activity_list.html"
+    partial_template_name = "publicity/_activity_table.html"
+    title = pgettext_lazy("navigation", "宣传活动")
+    create_url_name = "publicity:activity_create"
+    create_capability = Cap.RECORD_PUBLICITY
+
+
+class ActivityDetailView(ScopedDetailView):
+    capability = Cap.VIEW_PUBLICITY
+    getter = selectors.activity_get
+    template_name = "publicity/activity_detail.html"
+    edit_capability = Cap.RECORD_PUBLICITY
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["edit_url"] = reverse("publicity:activity_edit", kwargs={"pk": context["object"].pk})
+        return context
+
+
+class ActivityCreateView(ServiceFormView):
+    capability = Cap.RECORD_PUBLICITY
+    form_class = ActivityForm
+    title = gettext_lazy("登记宣传活动")
+    success_message = gettext_lazy("宣传活动已登记。")
+
+    def perform(self, form, instance):
+        return services.activity_record(actor=self.request.user, **form.cleaned_data)
+
+
+class ActivityEditView(ServiceFormView):
+    capability = Cap.RECORD_PUBLICITY
+    form_class = ActivityForm
+    title = gettext_lazy("修改宣传活动")
+
+    def get_instance(self):
+        return selectors.activity_get(
+            actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.RECORD_PUBLICITY
+        )
+
+    def perform(self, form, instance):
+        return services.activity_update(actor=self.request.user, activity=instance, data=form.cleaned_data)
+
+
+# ---- plans ------------------------------------------------------------------------------------
+
+
+class PlanListView(ScopedListView):
+    capability = Cap.VIEW_PUBLICITY
+    selector = selectors.plan_list
+    filterset_class = PublicityPlanFilterSet
+    template_name = "publicity/plan_list.html"
+    partial_template_name = "publicity/_plan_table.html"
+    title = pgettext_lazy("navigation", "年度宣传计划")
+    create_url_name = "publicity:plan_create"
+    create_capability = Cap.MANAGE_PUBLICITY_PLAN
+
+
+class PlanDetailView(ScopedDetailView):
+    """The plan's twelve months against the activities held in the actor's scope."""
+
+    capability = Cap.VIEW_PUBLICITY
+    getter = selectors.plan_get
+    template_name = "publicity/plan_detail.html"
+    edit_capability = Cap.MANAGE_PUBLICITY_PLAN
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = context["object"]
+        months = selectors.plan_delivery(actor=self.request.user, region=plan.region, year=plan.year)
+        context["months"] = months
+        context["totals"] = selectors.plan_delivery_totals(months)
+        context["edit_url"] = reverse("publicity:plan_edit", kwargs={"pk": plan.pk})
+        context["chart"] = {
+            "months": [_("%(month)s月") % {"month": m.month} for m in months],
+            "planned": [m.planned_activities for m in months],
+            "held": [m.held for m in months],
+            "labels": {"planned": _("计划活动"), "held": _("已开展活动")},
+        }
+        return context
+
+
+class PlanCreateView(ServiceFormView):
+    capability = Cap.MANAGE_PUBLICITY_PLAN
+    form_class = PlanCreateForm
+    title = gettext_lazy("制定年度宣传计划")
+    success_message = gettext_lazy("年度宣传计划已创建，已按宣传日历生成 12 个月的安排。")
+
+    def perform(self, form, instance):
+        return services.publicity_plan_create(actor=self.request.user, **form.cleaned_data)
+
+
+class PlanEditView(ServiceFormView):
+    capability = Cap.MANAGE_PUBLICITY_PLAN
+    form_class = PlanEditForm
+    title = gettext_lazy("修改年度宣传计划")
+
+    def get_instance(self):
+        return selectors.plan_get(
+            actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.MANAGE_PUBLICITY_PLAN
+        )
+
+    def perform(self, form, instance):
+        return services.publicity_plan_update(actor=self.request.user, plan=instance, data=form.cleaned_data)
+
+
+class PlanMonthEditView(ServiceFormView):
+    capability = Cap.MANAGE_PUBLICITY_PLAN
+    form_class = PlanMonthForm
+
+    @property
+    def title(self):
+        return _("编辑%(month)s月宣传安排") % {"month": self.kwargs["month"]}
+
+    def get_instance(self):
+        return selectors.plan_get(
+            actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.MANAGE_PUBLICITY_PLAN
+        )
+
+    def get_form(self, data=None, instance=None):
+        month = selectors.plan_month_get(plan=instance, month=self.kwargs["month"])
+        return self.form_class(data=data, actor=self.request.user, instance=instance, month=month)
+
+    def perform(self, form, instance):
+        services.plan_month_update(
+            actor=self.request.user, plan=instance, month=self.kwargs["month"], **form.cleaned_data
+        )
+        return instance
