@@ -15,6 +15,14 @@ CREATE_ENDPOINTS = [
     ("township1", "api:gridduty-list"),
     ("township1", "api:site-list"),
     ("secadmin", "api:user-list"),
+    ("office", "api:person-list"),
+    ("office", "api:posting-list"),
+    ("office", "api:team-list"),
+    ("office", "api:training-list"),
+    ("office", "api:certificate-list"),
+    ("office", "api:commendation-list"),
+    ("office", "api:publicity-activity-list"),
+    ("office", "api:publicity-plan-list"),
 ]
 
 
