@@ -1041,6 +1041,11 @@ def build_demo_county(
             from .risks import build_demo_risks
 
             counts["risks"] = build_demo_risks(seed=seed, today=today)
+            from .people import build_demo_people
+            from .publicity import build_demo_publicity
+
+            counts["people"] = build_demo_people(seed=seed, today=today)
+            counts["publicity"] = build_demo_publicity(seed=seed, today=today)  # None: app not ready
         audit_record(actor=None, action="demo.seed", object_repr=COUNTY[1], changes=counts)
     if stdout is not None:
         _print_summary(stdout, counts, builder)
@@ -1071,6 +1076,11 @@ def _print_summary(out: TextIO, counts: dict[str, Any], builder: _Builder) -> No
             f"  风险点 {counts['risks']['risk_points']} 个：重大 {risks['major']}，"
             f"较大 {risks['significant']}，一般 {risks['general']}，低 {risks['low']}"
         )
+    if "people" in counts:
+        from . import people, publicity
+
+        lines.extend(people.summary_lines(counts["people"]))
+        lines.extend(publicity.summary_lines(counts["publicity"]))
     out.write("\n".join(lines) + "\n")
 
 
@@ -1081,8 +1091,9 @@ def demo_database_is_empty() -> bool:
 
 @transaction.atomic
 def wipe_demo_county() -> None:
-    """Delete what the demo builds, dependants first: the year of activity (enforcement, hazards and
-    their timelines, inspections — see `activity.wipe_demo_activity`), every role assignment, the
+    """Delete what the demo builds, dependants first: publicity, people (teams, trainings,
+    certificates …), the year of activity (enforcement, hazards and their timelines, inspections —
+    see `activity.wipe_demo_activity`), risk points, every role assignment, the
     demo accounts, sites, grid duties, organisations, sectors and regions (deepest first). Audit
     records stay.
 
@@ -1090,8 +1101,12 @@ def wipe_demo_county() -> None:
     them; the transaction then leaves everything as it was.
     """
     from .activity import wipe_demo_activity
+    from .people import wipe_demo_people
+    from .publicity import wipe_demo_publicity
     from .risks import wipe_demo_risks
 
+    wipe_demo_publicity()
+    wipe_demo_people()
     wipe_demo_activity()
     wipe_demo_risks()
     RoleAssignment.objects.all().delete()

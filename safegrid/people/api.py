@@ -468,6 +468,7 @@ class TrainingViewSet(ServiceCreateMixin, ServiceUpdateMixin, ScopedViewSet):
 
 class CertificateOutput(serializers.ModelSerializer):
     person_name = serializers.CharField(source="person.name")
+    number_masked = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
 
     class Meta:
@@ -479,7 +480,7 @@ class CertificateOutput(serializers.ModelSerializer):
             "kind",
             "category",
             "item",
-            "number",
+            "number_masked",
             "issuing_authority",
             "issue_date",
             "expiry_date",

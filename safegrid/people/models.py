@@ -399,7 +399,11 @@ class Certificate(Placed):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.number}"
+        return f"{self.get_kind_display()} {self.number_masked}"
+
+    @property
+    def number_masked(self) -> str:
+        return masking.mask_certificate_number(self.number)
 
     def get_absolute_url(self) -> str:
         return reverse("people:certificate_detail", kwargs={"pk": self.pk})

@@ -748,7 +748,16 @@ def certificate_create(
         action="people.certificate_create",
         obj=cert,
         changes=snapshot(
-            cert, ["person_id", "kind", "category", "number", "issue_date", "expiry_date", "review_due_date"]
+            cert,
+            [
+                "person_id",
+                "kind",
+                "category",
+                "number_masked",
+                "issue_date",
+                "expiry_date",
+                "review_due_date",
+            ],
         ),
     )
     return cert

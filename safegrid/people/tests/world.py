@@ -90,7 +90,10 @@ def seed_people(w) -> SimpleNamespace:
         today - datetime.timedelta(days=2300),
         category="welding",
     )
-    cert("mine21_electric", office, "mine21_operator", "T360725003", today - datetime.timedelta(days=700))
+    # Since 2019 the certificate number is "T" + the ID number: personal data, shown masked.
+    cert(
+        "mine21_electric", office, "mine21_operator", "T" + id_number(8), today - datetime.timedelta(days=700)
+    )
     cert(
         "g11_other",
         office,
