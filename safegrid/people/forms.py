@@ -28,7 +28,9 @@ from .choices import (
 from .models import Person
 
 _BLANK = [("", "—")]
-_DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+# <input type="date"> only accepts an ISO value; the zh-hans input format (2026/06/01) would leave
+# the field blank in the browser, so a required date (上岗日期) could not be submitted as offered.
+_DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 def _regions(actor):

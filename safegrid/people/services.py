@@ -12,9 +12,10 @@ import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from safegrid.accounts.roles import Cap
@@ -379,17 +380,18 @@ def uncertified_hazard_raise(*, actor, posting: Posting):
         raise ApplicationError(
             _("已为该人员生成隐患（%(number)s），请勿重复上报。") % {"number": posting.hazard.number}
         )
+    with translation.override(settings.LANGUAGE_CODE):  # stored in the county's language
+        description = _(
+            "特种作业人员%(name)s（%(category)s）未持有效特种作业操作证上岗作业，"
+            "依据《工贸企业重大事故隐患判定标准》第三条（二）判定为重大事故隐患。"
+        ) % {"name": posting.person.name, "category": posting.get_operation_category_display()}
     hazard = hazard_report(
         actor=actor,
         site=posting.site,
         category=HazardCategory.BEHAVIOUR,
         grade=HazardGrade.MAJOR,
         source=HazardSource.INSPECTION,
-        description=_(
-            "特种作业人员%(name)s（%(category)s）未持有效特种作业操作证上岗作业，"
-            "依据《工贸企业重大事故隐患判定标准》第三条（二）判定为重大事故隐患。"
-        )
-        % {"name": posting.person.name, "category": posting.get_operation_category_display()},
+        description=description,
     )
     posting.hazard = hazard
     posting.save(update_fields=["hazard", "updated_at"])

@@ -10,9 +10,10 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from safegrid.accounts.roles import Cap
@@ -72,19 +73,23 @@ def publicity_plan_create(
     _manageable_region(actor, region)
     if region.kind != RegionKind.COUNTY:
         raise ValidationError({"region": _("年度宣传计划由县（区）制定，请选择县级区划。")})
+    # Stored text is in the county's language, whatever language the page is shown in.
+    with translation.override(settings.LANGUAGE_CODE):
+        default_title = default_plan_title(region=region, year=year)
+        defaults = {month: (str(theme), str(content)) for month, (theme, content) in MONTH_DEFAULTS.items()}
     plan = PublicityPlan(
         region=region,
         region_path=region.path,
         year=year,
-        title=_strip(title) or default_plan_title(region=region, year=year),
+        title=_strip(title) or default_title,
         note=_strip(note),
         created_by=actor,
     )
     plan.full_clean()
     plan.save()
     months = [
-        PlanMonth(plan=plan, month=month, theme=str(theme), content=str(content))
-        for month, (theme, content) in MONTH_DEFAULTS.items()
+        PlanMonth(plan=plan, month=month, theme=theme, content=content)
+        for month, (theme, content) in defaults.items()
     ]
     for month in months:
         month.full_clean(validate_constraints=False)  # a brand-new plan has no months yet
