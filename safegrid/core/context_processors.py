@@ -110,7 +110,7 @@ def navigation(request):
                 entries.append({"label": label, "url": None})
             elif grants_for(user, capability):
                 entries.append({"label": label, "url": reverse(url_name)})
-        planned_only = all(e["url"] is None for e in entries)
+        planned_only = bool(entries) and all(e["url"] is None for e in entries)
         if any(e["url"] for e in entries) or (planned_only and business):
             sections.append({"title": title, "icon": icon, "items": entries})
     return {"nav_sections": sections}
