@@ -163,6 +163,11 @@ def training_person_times(
         qs = qs.filter(held_on__gte=date_from)
     if date_to:
         qs = qs.filter(held_on__lte=date_to)
+    return person_times_by_organiser(qs)
+
+
+def person_times_by_organiser(qs: QuerySet[Training]) -> list[OrganiserTotals]:
+    """The same totals over an already scoped (and filtered) training queryset. One query."""
     rows = (
         qs.order_by()
         .values("organiser_id", "organiser__name")

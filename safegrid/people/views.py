@@ -236,11 +236,10 @@ class TrainingListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = context["filter"].form
-        data = form.cleaned_data if form.is_valid() else {}
-        context["by_organiser"] = selectors.training_person_times(
-            actor=self.request.user, date_from=data.get("date_from"), date_to=data.get("date_to")
-        )
+        # The totals follow every filter of the list above them.
+        filterset = context["filter"]
+        trainings = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        context["by_organiser"] = selectors.person_times_by_organiser(trainings)
         return context
 
 

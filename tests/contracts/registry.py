@@ -7,10 +7,6 @@ scope code under test. Adding a page or API endpoint without registering it here
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from types import SimpleNamespace
-
 from safegrid.accounts.models import User
 from safegrid.enforcement.models import EnforcementDocument, Penalty
 from safegrid.enforcement.tests.world import seed_enforcement
@@ -24,6 +20,8 @@ from safegrid.publicity.tests.world import seed_publicity
 from safegrid.risks.models import RiskPoint
 from safegrid.risks.tests.world import seed_risks
 from safegrid.sites.models import Site
+
+from .base import Anchor, Resource, ancestors_or_self, anchors, in_subtree, placed_visible  # noqa: F401
 
 # Who may read / write what (the policy, written down independently of roles.py).
 BUSINESS = {
@@ -107,42 +105,6 @@ CREATORS = {
 }
 
 
-def ancestors_or_self(region: Region) -> list[Region]:
-    chain = []
-    while region is not None:
-        chain.append(region)
-        region = region.parent
-    return chain
-
-
-def in_subtree(region: Region, anchor: Region) -> bool:
-    return anchor in ancestors_or_self(region)
-
-
-@dataclass
-class Anchor:
-    region: Region
-    sectors: list[Sector] | None = None
-    site: Site | None = None
-
-
-def anchors(w: SimpleNamespace) -> dict[str, Anchor]:
-    return {
-        "leader": Anchor(w.county),
-        "office": Anchor(w.county),
-        "sector_mining": Anchor(w.county, sectors=[w.mining]),
-        "township1": Anchor(w.t1),
-        "township2": Anchor(w.t2),
-        "grid11": Anchor(w.g11),
-        "enterprise11": Anchor(w.g11, site=w.site11_mine),
-        "expert": Anchor(w.county),
-        "sysadmin": Anchor(w.county),
-        "secadmin": Anchor(w.county),
-        "auditor": Anchor(w.county),
-        "office_b": Anchor(w.county_b),
-    }
-
-
 def _reference_visible(
     region: Region, sector: Sector | None, a: Anchor, *, sector_nullable: bool, write: bool = False
 ) -> bool:
@@ -209,14 +171,6 @@ def user_visible(obj: User, a: Anchor, write: bool = False, *, me: User | None =
     return obj == me or any(in_subtree(r, a.region) for r in regions)
 
 
-def _placed_visible(region: Region, sector: Sector | None, site: Site | None, a: Anchor) -> bool:
-    """People rows (DESIGN.md §4): enterprise staff see their own site's rows; officers their
-    subtree, restricted to their sectors (a row without a sector is not a sector officer's)."""
-    if a.site is not None:
-        return site == a.site
-    return in_subtree(region, a.region) and (a.sectors is None or sector in a.sectors)
-
-
 def _person_place(p: Person) -> tuple[Region, Sector | None, Site | None]:
     if p.site is not None:
         return p.site.grid, p.site.sector, p.site
@@ -224,25 +178,25 @@ def _person_place(p: Person) -> tuple[Region, Sector | None, Site | None]:
 
 
 def person_visible(obj: Person, a: Anchor, write: bool = False) -> bool:
-    return _placed_visible(*_person_place(obj), a)
+    return placed_visible(*_person_place(obj), a)
 
 
 def posting_visible(obj: Posting, a: Anchor, write: bool = False) -> bool:
     if obj.site is not None:
-        return _placed_visible(obj.site.grid, obj.site.sector, obj.site, a)
-    return _placed_visible(obj.region, _person_place(obj.person)[1], None, a)
+        return placed_visible(obj.site.grid, obj.site.sector, obj.site, a)
+    return placed_visible(obj.region, _person_place(obj.person)[1], None, a)
 
 
 def team_visible(obj: Team, a: Anchor, write: bool = False) -> bool:
     if obj.site is not None:
-        return _placed_visible(obj.site.grid, obj.site.sector, obj.site, a)
-    return _placed_visible(obj.region, obj.sector, None, a)
+        return placed_visible(obj.site.grid, obj.site.sector, obj.site, a)
+    return placed_visible(obj.region, obj.sector, None, a)
 
 
 def training_visible(obj: Training, a: Anchor, write: bool = False) -> bool:
     if obj.site is not None:
-        return _placed_visible(obj.site.grid, obj.site.sector, obj.site, a)
-    return _placed_visible(obj.organiser.region, obj.organiser.sector, None, a)
+        return placed_visible(obj.site.grid, obj.site.sector, obj.site, a)
+    return placed_visible(obj.organiser.region, obj.organiser.sector, None, a)
 
 
 def certificate_visible(obj: Certificate, a: Anchor, write: bool = False) -> bool:
@@ -253,23 +207,9 @@ def commendation_visible(obj: Commendation, a: Anchor, write: bool = False) -> b
     if obj.person is not None:
         return person_visible(obj.person, a)
     if obj.organisation is not None:
-        return _placed_visible(obj.organisation.region, obj.organisation.sector, None, a)
+        return placed_visible(obj.organisation.region, obj.organisation.sector, None, a)
     site = obj.recipient_site
-    return _placed_visible(site.grid, site.sector, site, a)
-
-
-@dataclass
-class Resource:
-    key: str
-    model: type
-    objects: Callable[[SimpleNamespace], list]
-    visible: Callable
-    list_page: str
-    detail_page: str
-    edit_page: str | None
-    create_page: str
-    api: str  # router basename
-    search: Callable = field(default=lambda obj: obj.name)
+    return placed_visible(site.grid, site.sector, site, a)
 
 
 RESOURCES = [

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -20,24 +18,12 @@ from safegrid.inspections.models import Inspection
 from safegrid.orgs.models import GridDuty, Organisation, Region, Sector
 from safegrid.sites.models import Site
 
+from .base import Write
 from .writes_people import PEOPLE_WRITES
 from .writes_publicity import PUBLICITY_WRITES
 
 TODAY = timezone.localdate()
 TOMORROW = TODAY + datetime.timedelta(days=1)
-
-
-@dataclass
-class Write:
-    name: str
-    user: str
-    kind: str  # "page" (form POST) or "api" (JSON)
-    url: Any  # callable(world) -> str
-    good: Any  # callable(world) -> dict
-    bad: Any  # callable(world) -> dict (invalid or out of scope)
-    action: str
-    model: type
-    method: str = "post"
 
 
 def site_form(w, **over):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from safegrid.people.models import Certificate, Commendation, Person, Posting, Team, Training
 from safegrid.people.tests.world import id_number, seed_people
 
-from .writes_publicity import Write
+from .base import Write
 
 
 def _p(w, key):

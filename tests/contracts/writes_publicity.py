@@ -4,28 +4,15 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
-from typing import Any
 
 from django.urls import reverse
 
 from safegrid.publicity.models import Activity, PlanMonth, PublicityPlan
 from safegrid.publicity.tests.world import seed_publicity
 
+from .base import Write
+
 # ---- audited writes (shape of test_audit_contract.Write) ----------------------------------------
-
-
-@dataclass
-class Write:
-    name: str
-    user: str
-    kind: str  # "page" (form POST) or "api" (JSON)
-    url: Any  # callable(world) -> str
-    good: Any  # callable(world) -> dict
-    bad: Any  # callable(world) -> dict (invalid or out of scope)
-    action: str
-    model: type
-    method: str = "post"
 
 
 DAY = datetime.date(2026, 6, 18)
