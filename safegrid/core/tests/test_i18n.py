@@ -134,3 +134,20 @@ def test_service_messages_follow_the_active_language():
     assert credit_code_error("123") == "统一社会信用代码应为 18 位，当前为 3 位。"
     with translation.override("en"):
         assert credit_code_error("123") == "A unified social credit code has 18 characters; this one has 3."
+
+
+def test_date_inputs_render_iso_in_chinese():
+    """<input type="date"> accepts only ISO values; the zh-hans default (2026/06/01) would render an
+    empty field in the browser. Every form's date field renders ISO and still accepts 2026/06/01."""
+    import datetime
+
+    from django import forms
+    from django.utils import translation
+
+    class F(forms.Form):
+        day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    with translation.override("zh-hans"):
+        html = str(F(initial={"day": datetime.date(2026, 6, 1)})["day"])
+        assert 'value="2026-06-01"' in html
+        assert F({"day": "2026/06/01"}).is_valid()
