@@ -66,6 +66,14 @@ class Cap:
     VIEW_PUBLICITY = "publicity.view_activity"  # publicity plans and activities
     RECORD_PUBLICITY = "publicity.record_activity"  # record a publicity activity
     MANAGE_PUBLICITY_PLAN = "publicity.manage_plan"  # the annual publicity plan of a county
+    VIEW_DISPATCH = "dispatch.view_meeting"  # meetings, resolutions, action items, cadence compliance
+    MANAGE_MEETING = "dispatch.manage_meeting"  # record meetings and decisions, track action items (督办)
+    VIEW_EMERGENCY = "emergency.view_plan"  # emergency plans, drill plans and drill records
+    MANAGE_EMERGENCY = "emergency.manage_plan"  # write, file and revise plans; plan and record drills
+    VIEW_SUPPORT = "support.view_support"  # funds, experts and engagements, evaluations
+    MANAGE_FUNDS = "support.manage_fund"  # fund allocations and expenditures
+    MANAGE_EXPERTS = "support.manage_expert"  # the expert pool and expert engagements
+    MANAGE_EVALUATION = "support.manage_evaluation"  # responsibility evaluations and assessment weights
 
 
 _READ_REFERENCE = {Cap.VIEW_REGION, Cap.VIEW_SECTOR, Cap.VIEW_ORGANISATION, Cap.VIEW_GRIDDUTY, Cap.VIEW_SITE}
@@ -83,12 +91,26 @@ _PEOPLE = {Cap.VIEW_PEOPLE, Cap.MANAGE_PEOPLE}
 # Publicity (宣传): grid workers are the county's publicists (信息员和宣传员) and record activities;
 # the county office keeps the annual plan.
 _PUBLICITY = {Cap.VIEW_PUBLICITY, Cap.RECORD_PUBLICITY}
+# Dispatch (调度): the county committee, its office and the sector committees meet and dispatch work;
+# townships read what concerns them and report their action items.
+_DISPATCH = {Cap.VIEW_DISPATCH, Cap.MANAGE_MEETING}
+# Emergency plans and drills (预案与演练): every unit keeps its own; grid workers and experts read them.
+_EMERGENCY = {Cap.VIEW_EMERGENCY, Cap.MANAGE_EMERGENCY}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNTY_LEADER: frozenset(
         _READ_REFERENCE
         | _OFFICER
-        | {Cap.VIEW_USER, Cap.VIEW_ENFORCEMENT, Cap.VIEW_RISK, Cap.VIEW_PEOPLE, Cap.VIEW_PUBLICITY}
+        | _DISPATCH  # the county committee's meetings and its decisions on escalated hazards
+        | {
+            Cap.VIEW_USER,
+            Cap.VIEW_ENFORCEMENT,
+            Cap.VIEW_RISK,
+            Cap.VIEW_PEOPLE,
+            Cap.VIEW_PUBLICITY,
+            Cap.VIEW_EMERGENCY,
+            Cap.VIEW_SUPPORT,
+        }
     ),
     Role.COUNTY_OFFICE: frozenset(
         _READ_REFERENCE
@@ -97,6 +119,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         | _RISK
         | _PEOPLE
         | _PUBLICITY
+        | _DISPATCH
+        | _EMERGENCY
         | {
             Cap.MANAGE_ORGANISATION,
             Cap.MANAGE_GRIDDUTY,
@@ -105,6 +129,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.VIEW_USER,
             Cap.MANAGE_COMMENDATION,
             Cap.MANAGE_PUBLICITY_PLAN,
+            Cap.VIEW_SUPPORT,
+            Cap.MANAGE_FUNDS,
+            Cap.MANAGE_EXPERTS,
+            Cap.MANAGE_EVALUATION,
         }
     ),
     Role.SECTOR_OFFICER: frozenset(
@@ -114,7 +142,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         | _RISK
         | _PEOPLE
         | _PUBLICITY
-        | {Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.MANAGE_COMMENDATION}
+        | _DISPATCH
+        | _EMERGENCY
+        | {Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.MANAGE_COMMENDATION, Cap.VIEW_SUPPORT, Cap.MANAGE_EXPERTS}
     ),
     Role.TOWNSHIP_OFFICER: frozenset(
         _READ_REFERENCE
@@ -122,19 +152,35 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         | _RISK
         | _PEOPLE
         | _PUBLICITY
-        | {Cap.MANAGE_GRIDDUTY, Cap.ADD_SITE, Cap.CHANGE_SITE, Cap.VIEW_USER, Cap.VIEW_ENFORCEMENT}
+        | _EMERGENCY
+        | {
+            Cap.MANAGE_GRIDDUTY,
+            Cap.ADD_SITE,
+            Cap.CHANGE_SITE,
+            Cap.VIEW_USER,
+            Cap.VIEW_ENFORCEMENT,
+            Cap.VIEW_DISPATCH,
+            Cap.VIEW_SUPPORT,
+        }
     ),
     Role.GRID_WORKER: frozenset(
-        _READ_REFERENCE | _FIELD_WORK | _PUBLICITY | {Cap.VERIFY_HAZARD, Cap.VIEW_RISK, Cap.VIEW_PEOPLE}
+        _READ_REFERENCE
+        | _FIELD_WORK
+        | _PUBLICITY
+        | {Cap.VERIFY_HAZARD, Cap.VIEW_RISK, Cap.VIEW_PEOPLE, Cap.VIEW_EMERGENCY}
     ),
     Role.ENTERPRISE_MANAGER: frozenset(
         _READ_REFERENCE
         | _FIELD_WORK
         | _RISK
         | _PEOPLE
+        | _EMERGENCY
         | {Cap.CHANGE_SITE, Cap.RECTIFY_HAZARD, Cap.VIEW_ENFORCEMENT}
     ),
-    Role.EXPERT: frozenset(_READ_REFERENCE | _FIELD_WORK | {Cap.VIEW_RISK}),
+    # An expert reads plans and drills and its own engagements (support scopes those to the expert).
+    Role.EXPERT: frozenset(
+        _READ_REFERENCE | _FIELD_WORK | {Cap.VIEW_RISK, Cap.VIEW_EMERGENCY, Cap.VIEW_SUPPORT}
+    ),
     Role.SYSTEM_ADMIN: frozenset(
         _READ_REFERENCE
         | {

@@ -7,6 +7,9 @@ scope code under test. Adding a page or API endpoint without registering it here
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
 from safegrid.accounts.models import User
 from safegrid.enforcement.models import EnforcementDocument, Penalty
 from safegrid.enforcement.tests.world import seed_enforcement
@@ -576,3 +579,15 @@ NON_RESOURCE_ROUTES = {
     "in safegrid/risks/tests/test_views.py",
 }
 NON_RESOURCE_ROUTES.update(PUBLICITY_NON_RESOURCE_ROUTES)
+
+# Modules that keep their entries in tests/contracts/registry_<app>.py (built on .base): each exports
+# RESOURCES, VIEWERS, MANAGERS, CREATORS and NON_RESOURCE_ROUTES, merged here.
+for _app in ("dispatch", "emergency", "support"):
+    if importlib.util.find_spec(f"{__package__}.registry_{_app}") is None:
+        continue
+    _module = importlib.import_module(f"{__package__}.registry_{_app}")
+    RESOURCES += _module.RESOURCES
+    VIEWERS.update(_module.VIEWERS)
+    MANAGERS.update(_module.MANAGERS)
+    CREATORS.update(_module.CREATORS)
+    NON_RESOURCE_ROUTES.update(_module.NON_RESOURCE_ROUTES)

@@ -4,6 +4,8 @@ the action; a refused or invalid write leaves none and changes no row."""
 from __future__ import annotations
 
 import datetime
+import importlib
+import importlib.util
 import json
 
 import pytest
@@ -501,6 +503,10 @@ WRITES = [
 
 
 WRITES += PUBLICITY_WRITES + PEOPLE_WRITES
+# Modules that keep their audited writes in tests/contracts/writes_<app>.py (exporting WRITES).
+for _app in ("dispatch", "emergency", "support"):
+    if importlib.util.find_spec(f"{__package__}.writes_{_app}") is not None:
+        WRITES += importlib.import_module(f"{__package__}.writes_{_app}").WRITES
 
 
 def _rows(model):
