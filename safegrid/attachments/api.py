@@ -1,8 +1,10 @@
 """REST API for attachments: list, detail and multipart upload.
 
-Attachments are read and added by whoever may view the owner (hazard or inspection), so the
-capability gate accepts either owner's view capability and the rows are scoped per owner
-(`AttachmentQuerySet.visible_to`)."""
+Attachments are read by whoever may view the owner (hazard, inspection or publicity activity), so
+the capability gate accepts any owner's view capability and the rows are scoped per owner
+(`AttachmentQuerySet.visible_to`). They are added by the same people, except on an activity, whose
+photos need the right to record it (checked by the `activity` field's choices and again by the
+service)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from safegrid.hazards import selectors as hazard_selectors
 from safegrid.hazards.models import Hazard, HazardEvent
 from safegrid.inspections import selectors as inspection_selectors
 from safegrid.inspections.models import Inspection
+from safegrid.publicity import selectors as publicity_selectors
+from safegrid.publicity.models import Activity
 
 from . import selectors, services
 from .choices import AttachmentKind
@@ -29,7 +33,7 @@ from .filters import AttachmentFilterSet
 from .models import Attachment
 from .validation import max_upload_bytes, too_large_message
 
-OWNER_VIEW = (Cap.VIEW_HAZARD, Cap.VIEW_INSPECTION)
+OWNER_VIEW = (Cap.VIEW_HAZARD, Cap.VIEW_INSPECTION, Cap.VIEW_PUBLICITY)
 # Room for the multipart envelope and the other fields around the file itself.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
@@ -66,6 +70,7 @@ class AttachmentOutput(serializers.ModelSerializer):
             "kind_display",
             "hazard",
             "inspection",
+            "activity",
             "event",
             "original_name",
             "content_type",
@@ -101,6 +106,14 @@ class AttachmentCreateInput(serializers.Serializer):
         allow_null=True,
         default=None,
     )
+    activity = ScopedPrimaryKeyRelatedField(
+        model=Activity,
+        scoped=lambda actor: publicity_selectors.activity_list(actor=actor, capability=Cap.RECORD_PUBLICITY),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("宣传活动（须有登记该活动的权限）"),
+    )
     event = ScopedPrimaryKeyRelatedField(
         model=HazardEvent,
         scoped=lambda actor: selectors.hazard_event_choices(actor=actor),
@@ -111,14 +124,16 @@ class AttachmentCreateInput(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        if (attrs.get("hazard") is None) == (attrs.get("inspection") is None):
-            raise serializers.ValidationError(_("请指定附件所属的隐患或检查记录（二者选一）。"))
+        owners = [attrs.get(name) for name in ("hazard", "inspection", "activity")]
+        if owners.count(None) != 2:
+            raise serializers.ValidationError(str(services.ONE_OWNER))
         return attrs
 
 
 @extend_schema_view(create=extend_schema(request=AttachmentCreateInput, responses={201: AttachmentOutput}))
 class AttachmentViewSet(ScopedViewSet):
-    """Photos and files (附件) on the hazards and inspections in the caller's scope."""
+    """Photos and files (附件) on the hazards, inspections and publicity activities in the caller's
+    scope."""
 
     permission_classes = [HasAnyCapability]
     capabilities = {"list": OWNER_VIEW, "retrieve": OWNER_VIEW, "create": OWNER_VIEW}

@@ -12,6 +12,7 @@ from safegrid.accounts.roles import Cap
 from safegrid.core.scope import Grant, ScopedQuerySet, row_scope_q
 from safegrid.hazards.models import Hazard, HazardEvent
 from safegrid.inspections.models import Inspection
+from safegrid.publicity.models import Activity
 
 from .choices import EXTENSIONS, IMAGE_TYPES, AttachmentKind
 from .storage import attachment_storage
@@ -31,20 +32,29 @@ class AttachmentQuerySet(ScopedQuerySet):
     def visible_to(self, actor, capability: str | None = None, *, write: bool | None = None):
         """Without a capability, an attachment is visible to whoever may view its owner: a hazard's
         files under the grants holding `hazards.view_hazard`, an inspection's under
-        `inspections.view_inspection` (so a role without either, e.g. an administrator, sees none)."""
+        `inspections.view_inspection`, a publicity activity's under `publicity.view_activity` (so a
+        role without any of them, e.g. an administrator, sees none).
+
+        An activity's files carry its scope keys (region path, organiser's sector or none, no site),
+        so the row rule here gives the activity's own: a grant naming sectors sees none of an activity
+        without a sector, and a site-bound grant none at all (site-bound roles hold no publicity
+        capability either)."""
         if capability is not None:
             return super().visible_to(actor, capability, write=write)
         of_hazards = super().visible_to(actor, Cap.VIEW_HAZARD).filter(hazard__isnull=False)
         of_inspections = super().visible_to(actor, Cap.VIEW_INSPECTION).filter(inspection__isnull=False)
-        return of_hazards | of_inspections
+        of_activities = super().visible_to(actor, Cap.VIEW_PUBLICITY).filter(activity__isnull=False)
+        return of_hazards | of_inspections | of_activities
 
 
 class Attachment(models.Model):
-    """Attachment (附件): a photo or file on a hazard (整改前/后照片, 整改佐证) or an inspection
-    (现场照片, 文件), optionally tied to the timeline step it documents.
+    """Attachment (附件): a photo or file on a hazard (整改前/后照片, 整改佐证), an inspection
+    (现场照片, 文件) or a publicity activity (活动照片), optionally tied to the hazard timeline step
+    it documents. Exactly one owner.
 
     The stored bytes are the server's clean copy (images re-encoded without metadata, PDFs as
-    sent) under a server-chosen name in private storage. Scope keys are copied from the owner.
+    sent) under a server-chosen name in private storage. Scope keys are copied from the owner: an
+    activity has no site and may have no sector, so those two are empty for its files.
     Rows are written only by `attachments.services`."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -64,6 +74,14 @@ class Attachment(models.Model):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("宣传活动"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
     event = models.ForeignKey(
         HazardEvent,
         verbose_name=_("处置记录"),
@@ -73,8 +91,8 @@ class Attachment(models.Model):
         related_name="attachments",
     )
     region_path = models.CharField(_("区划路径"), max_length=255, editable=False)
-    sector_id = models.BigIntegerField(_("行业领域"), editable=False)
-    site_id = models.BigIntegerField(_("场所"), editable=False)
+    sector_id = models.BigIntegerField(_("行业领域"), null=True, blank=True, editable=False)
+    site_id = models.BigIntegerField(_("场所"), null=True, blank=True, editable=False)
     kind = models.CharField(_("附件类型"), max_length=16, choices=AttachmentKind.choices)
     file = models.FileField(
         _("文件"), storage=attachment_storage, upload_to=attachment_upload_to, max_length=100
@@ -111,8 +129,9 @@ class Attachment(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(hazard__isnull=False) & Q(inspection__isnull=True))
-                | (Q(hazard__isnull=True) & Q(inspection__isnull=False)),
+                condition=(Q(hazard__isnull=False) & Q(inspection__isnull=True) & Q(activity__isnull=True))
+                | (Q(hazard__isnull=True) & Q(inspection__isnull=False) & Q(activity__isnull=True))
+                | (Q(hazard__isnull=True) & Q(inspection__isnull=True) & Q(activity__isnull=False)),
                 name="attachment_exactly_one_owner",
             ),
             models.CheckConstraint(
@@ -135,4 +154,7 @@ class Attachment(models.Model):
         """What the attachment belongs to, without client-supplied text (safe for the audit trail)."""
         if self.hazard_id:
             return f"隐患 {self.hazard.number}" if self.hazard else f"隐患 {self.hazard_id}"
+        if self.activity_id:
+            # The id, not the title: the title is text the client typed.
+            return f"宣传活动 {self.activity_id}"
         return f"检查记录 {self.inspection_id}"

@@ -1,4 +1,5 @@
-"""Scoped reads for attachments: visible to whoever may view the owner (hazard or inspection)."""
+"""Scoped reads for attachments: visible to whoever may view the owner (hazard, inspection or
+publicity activity)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from .models import Attachment
 
 
 def attachment_list(*, actor) -> QuerySet[Attachment]:
-    return Attachment.objects.visible_to(actor).select_related("hazard", "inspection", "uploaded_by")
+    return Attachment.objects.visible_to(actor).select_related(
+        "hazard", "inspection", "activity", "uploaded_by"
+    )
 
 
 def attachment_get(*, actor, pk) -> Attachment:

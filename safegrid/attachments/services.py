@@ -1,5 +1,5 @@
-"""Writes for attachments: adding photos and files to a hazard or an inspection, and the audit
-record of every download.
+"""Writes for attachments: adding photos and files to a hazard, an inspection or a publicity
+activity, and the audit record of every download.
 
 Uploads are checked (type sniffed, images re-encoded) before the transaction starts: the slow,
 CPU-bound work holds no lock and no connection. The file and its row are then written in one
@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +29,7 @@ from safegrid.core.audit import audit_record
 from safegrid.core.exceptions import NotInScope
 from safegrid.hazards.models import Hazard, HazardEvent
 from safegrid.inspections.models import Inspection
+from safegrid.publicity.models import Activity
 
 from .choices import PHOTO_KINDS, AttachmentKind
 from .models import Attachment
@@ -39,6 +41,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_ATTACHMENTS_PER_OWNER = 50
 DEFAULT_MAX_FILES_PER_REQUEST = 10
 NOT_A_PHOTO = gettext_lazy("照片只能是 JPEG、PNG 或 WebP 图片。")
+ONE_OWNER = gettext_lazy("请指定附件所属的隐患、检查记录或宣传活动（三者选一）。")
+
+Owner = Hazard | Inspection | Activity
 
 
 def max_attachments_per_owner() -> int:
@@ -50,14 +55,19 @@ def max_files_per_request() -> int:
 
 
 def _check_request(
-    *, kind: str, hazard: Hazard | None, inspection: Inspection | None, event: HazardEvent | None
+    *,
+    kind: str,
+    hazard: Hazard | None,
+    inspection: Inspection | None,
+    activity: Activity | None,
+    event: HazardEvent | None,
 ) -> None:
     if kind not in AttachmentKind.values:
         raise ValidationError({"kind": [_("附件类型无效。")]})
-    if (hazard is None) == (inspection is None):
-        raise ValidationError(_("请指定附件所属的隐患或检查记录（二者选一）。"))
+    if [hazard, inspection, activity].count(None) != 2:
+        raise ValidationError(str(ONE_OWNER))
     if event is not None and hazard is None:
-        raise ValidationError({"event": [_("检查记录的附件不能关联隐患处置记录。")]})
+        raise ValidationError({"event": [_("只有隐患的附件可以关联隐患处置记录。")]})
 
 
 def _clean_for_kind(upload, kind: str) -> CleanUpload:
@@ -67,23 +77,43 @@ def _clean_for_kind(upload, kind: str) -> CleanUpload:
     return clean
 
 
-def _owner(*, actor, hazard: Hazard | None, inspection: Inspection | None) -> Hazard | Inspection:
+def _owner(
+    *, actor, hazard: Hazard | None, inspection: Inspection | None, activity: Activity | None
+) -> Owner:
     """The owner as the actor may see it, locked (the per-owner quota is check-then-act); NotInScope
-    for a missing and an out-of-scope owner alike. Scope keys are read from this fresh row."""
+    for a missing and an out-of-scope owner alike. Scope keys are read from this fresh row.
+
+    Hazards and inspections take files from whoever may view them (the enterprise adds its
+    rectification evidence); an activity's photos are part of its record, so they need the right to
+    record it (`publicity.record_activity` over it), not only to read it."""
+    queryset: QuerySet
     if hazard is not None:
         queryset = Hazard.objects.visible_to(actor, Cap.VIEW_HAZARD).filter(pk=hazard.pk)
-    else:
+    elif inspection is not None:
         queryset = Inspection.objects.visible_to(actor, Cap.VIEW_INSPECTION).filter(pk=inspection.pk)
+    else:
+        queryset = Activity.objects.visible_to(actor, Cap.RECORD_PUBLICITY).filter(pk=activity.pk)
     owner = queryset.select_for_update().first()
     if owner is None:
         raise NotInScope(_("未找到。"))
     return owner
 
 
-def _describe(attachment: Attachment, owner: Hazard | Inspection) -> str:
-    """Audit object text without the client's file name (which may carry personal data)."""
+def _owner_key(owner: Owner) -> str:
+    if isinstance(owner, Hazard):
+        return "hazard"
+    if isinstance(owner, Activity):
+        return "activity"
+    return "inspection"
+
+
+def _describe(attachment: Attachment, owner: Owner) -> str:
+    """Audit object text without the client's file name (which may carry personal data) or any
+    other client text (an activity is named by its id, not its title)."""
     if isinstance(owner, Hazard):
         label = _("隐患 %(number)s") % {"number": owner.number}
+    elif isinstance(owner, Activity):
+        label = _("宣传活动 %(id)s") % {"id": owner.pk}
     else:
         label = _("检查记录 %(id)s") % {"id": owner.pk}
     return f"{attachment.get_kind_display()} · {label}"[:200]
@@ -105,18 +135,17 @@ def _write(
     kind: str,
     hazard: Hazard | None,
     inspection: Inspection | None,
+    activity: Activity | None,
     event: HazardEvent | None,
 ) -> list[Attachment]:
     stored: list[str] = []
     try:
         with transaction.atomic():
-            owner = _owner(actor=actor, hazard=hazard, inspection=inspection)
-            owner_hazard = owner if isinstance(owner, Hazard) else None
+            owner = _owner(actor=actor, hazard=hazard, inspection=inspection, activity=activity)
+            owner_key = _owner_key(owner)
             if event is not None and event.hazard_id != owner.pk:
                 raise ValidationError({"event": [_("处置记录不属于该隐患。")]})
-            existing = Attachment.objects.filter(
-                hazard=owner_hazard, inspection=None if owner_hazard else owner
-            ).count()
+            existing = Attachment.objects.filter(**{owner_key: owner}).count()
             limit = max_attachments_per_owner()
             if existing + len(cleaned) > limit:
                 raise ValidationError(
@@ -130,12 +159,11 @@ def _write(
             created = []
             for clean in cleaned:
                 attachment = Attachment(
-                    hazard=owner_hazard,
-                    inspection=None if owner_hazard else owner,
+                    **{owner_key: owner},
                     event=event,
                     region_path=owner.region_path,
                     sector_id=owner.sector_id,
-                    site_id=owner.site_id,
+                    site_id=getattr(owner, "site_id", None),  # an activity has no site
                     kind=kind,
                     original_name=clean.original_name,
                     content_type=clean.content_type,
@@ -150,7 +178,6 @@ def _write(
                 attachment.file.save("upload", ContentFile(clean.data), save=False)
                 stored.append(attachment.file.name)
                 attachment.save(force_insert=True)
-                owner_key = "hazard" if owner_hazard else "inspection"
                 audit_record(
                     actor=actor,
                     action="attachment.add",
@@ -179,20 +206,28 @@ def attachment_add(
     kind: str,
     hazard: Hazard | None = None,
     inspection: Inspection | None = None,
+    activity: Activity | None = None,
     event: HazardEvent | None = None,
 ) -> Attachment:
-    """Attach one photo or file to a hazard or an inspection the actor may view.
+    """Attach one photo or file to a hazard or an inspection the actor may view, or to a publicity
+    activity the actor may record in.
 
     Exactly one owner; `event` (a step of the hazard's timeline, e.g. the submission the evidence
     belongs to) only with a hazard and only one of its own. Photo kinds must be images. Writes the
     file under a server-chosen name, the row and one audit record ("attachment.add").
     Errors: ValidationError (Chinese, keyed by field) for bad input, NotInScope for an owner the
     actor cannot see (missing and out of scope alike)."""
-    _check_request(kind=kind, hazard=hazard, inspection=inspection, event=event)
+    _check_request(kind=kind, hazard=hazard, inspection=inspection, activity=activity, event=event)
     clean = _clean_for_kind(upload, kind)
-    return _write(actor=actor, cleaned=[clean], kind=kind, hazard=hazard, inspection=inspection, event=event)[
-        0
-    ]
+    return _write(
+        actor=actor,
+        cleaned=[clean],
+        kind=kind,
+        hazard=hazard,
+        inspection=inspection,
+        activity=activity,
+        event=event,
+    )[0]
 
 
 def attachments_add_many(
@@ -202,11 +237,12 @@ def attachments_add_many(
     kind: str,
     hazard: Hazard | None = None,
     inspection: Inspection | None = None,
+    activity: Activity | None = None,
     event: HazardEvent | None = None,
 ) -> list[Attachment]:
     """`attachment_add` for several files of one kind: every file is checked first, and one bad
     file writes nothing (the errors name each bad file by its position). One audit record per file."""
-    _check_request(kind=kind, hazard=hazard, inspection=inspection, event=event)
+    _check_request(kind=kind, hazard=hazard, inspection=inspection, activity=activity, event=event)
     if not uploads:
         raise ValidationError({"file": [MISSING]})
     if len(uploads) > max_files_per_request():
@@ -225,14 +261,22 @@ def attachments_add_many(
             )
     if errors:
         raise ValidationError({"file": errors})
-    return _write(actor=actor, cleaned=cleaned, kind=kind, hazard=hazard, inspection=inspection, event=event)
+    return _write(
+        actor=actor,
+        cleaned=cleaned,
+        kind=kind,
+        hazard=hazard,
+        inspection=inspection,
+        activity=activity,
+        event=event,
+    )
 
 
 @transaction.atomic
 def attachment_download_audit(*, actor, attachment: Attachment) -> None:
     """Record that the actor downloaded (or displayed) an attachment: one audit record
     ("attachment.download"). The caller has already fetched it through `attachment_get`."""
-    owner = attachment.hazard if attachment.hazard_id else attachment.inspection
+    owner = attachment.hazard or attachment.inspection or attachment.activity
     audit_record(
         actor=actor, action="attachment.download", obj=attachment, object_repr=_describe(attachment, owner)
     )

@@ -28,7 +28,7 @@ from . import selectors, services
 
 logger = logging.getLogger(__name__)
 
-OWNER_VIEW_CAPABILITIES = (Cap.VIEW_HAZARD, Cap.VIEW_INSPECTION)
+OWNER_VIEW_CAPABILITIES = (Cap.VIEW_HAZARD, Cap.VIEW_INSPECTION, Cap.VIEW_PUBLICITY)
 CONTENT_SECURITY_POLICY = "default-src 'none'; sandbox"
 
 

@@ -103,7 +103,11 @@ class ActivityUpdateInput(serializers.Serializer):
 )
 class PublicityActivityViewSet(ServiceCreateMixin, ServiceUpdateMixin, ScopedViewSet):
     """Publicity activities (宣传活动) in the caller's scope: recorded by grid workers, townships,
-    sector officers and the county office; a sector officer sees its sector's activities only."""
+    sector officers and the county office; a sector officer sees its sector's activities only.
+
+    This endpoint takes JSON only (like the hazard API). Photos are added through the attachments
+    API: `POST /api/v1/attachments/` (multipart) with `activity=<id>`, `kind=photo` and `file`, by
+    whoever may record the activity; `GET /api/v1/attachments/?activity=<id>` lists them."""
 
     capabilities = {
         "list": Cap.VIEW_PUBLICITY,

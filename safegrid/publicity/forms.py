@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from safegrid.core.forms import region_label
+from safegrid.core.forms import MultipleFileField, region_label
 
 from . import selectors
 from .choices import Channel
@@ -35,10 +35,20 @@ class ActivityForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    photos = MultipleFileField(
+        label=gettext_lazy("活动照片"),
+        required=False,
+        help_text=gettext_lazy("JPEG、PNG 或 WebP 图片，可多选。"),
+    )
 
     def __init__(self, *args, actor, instance=None, **kwargs):
         self.actor = actor
         super().__init__(*args, **kwargs)
+        if instance is not None:
+            self.fields["photos"].label = gettext_lazy("添加活动照片")
+            self.fields["photos"].help_text = gettext_lazy(
+                "已上传的照片保留；JPEG、PNG 或 WebP 图片，可多选。"
+            )
         self.fields["organiser"].queryset = selectors.organiser_choices(actor=actor)
         self.fields["region"].queryset = selectors.activity_region_choices(actor=actor)
         self.fields["region"].label_from_instance = region_label

@@ -2,12 +2,14 @@
 
 Each service takes the acting user, runs in one transaction, validates (`full_clean`), checks the
 capability and scope by re-selecting through `visible_to(actor, capability)` (NotInScope → 404) and
-writes exactly one audit record."""
+writes exactly one audit record for its own change. Photos given with an activity are stored by the
+attachments service in the same transaction, which records each file it adds ("attachment.add"),
+as it does for a hazard reported with photos."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -225,6 +227,21 @@ def _check_date(date: datetime.date) -> None:
         raise ValidationError({"date": _("活动日期不能晚于今天。")})
 
 
+def _attach_photos(*, actor, activity: Activity, photos: Sequence) -> None:
+    """Activity photos go with the write that brings them, in its transaction: every file is checked
+    before any is stored, and a bad one undoes the whole write (ValidationError on `photos`)."""
+    if not photos:
+        return
+    from safegrid.attachments.choices import AttachmentKind
+    from safegrid.attachments.services import attachments_add_many
+
+    try:
+        attachments_add_many(actor=actor, uploads=list(photos), kind=AttachmentKind.PHOTO, activity=activity)
+    except ValidationError as exc:
+        # The attachments service names the upload `file`; on these forms the field is `photos`.
+        raise ValidationError({"photos": exc.messages}) from exc
+
+
 def _visible_for_writing(actor, activity: Activity) -> Activity:
     row = Activity.objects.visible_to(actor, Cap.RECORD_PUBLICITY).filter(pk=activity.pk).first()
     if row is None:
@@ -244,13 +261,16 @@ def activity_record(
     audience_count: int = 0,
     sites_visited: Iterable[Site] = (),
     description: str = "",
+    photos: Sequence = (),
 ) -> Activity:
     """Record a publicity activity held by `organiser` in `region` (a county, township or grid of
     the organiser's subtree) on `date` (default today, Asia/Shanghai; never in the future). Enterprise
     visits name the sites visited, each visible to the actor and inside the region. Scope keys are
-    copied from the region (path) and the organiser (sector). One audit record ("activity.record").
+    copied from the region (path) and the organiser (sector). `photos` (uploaded files, JPEG, PNG or
+    WebP) are stored as the activity's photos in the same transaction. One audit record
+    ("activity.record"), plus the attachments service's one per photo ("attachment.add").
     NotInScope for a region or organiser outside the actor's scope; ValidationError (Chinese)
-    otherwise."""
+    otherwise, also for any bad photo (then nothing is written)."""
     _check_place(actor=actor, region=region, organiser=organiser)
     date = date or timezone.localdate()
     _check_date(date)
@@ -273,6 +293,7 @@ def activity_record(
     activity.save()
     activity.sites_visited.set(sites)
     activity = _visible_for_writing(actor, activity)
+    _attach_photos(actor=actor, activity=activity, photos=photos)
     audit_record(
         actor=actor,
         action="activity.record",
@@ -292,10 +313,13 @@ ACTIVITY_EDITABLE = ["date", "title", "channel", "organiser", "region", "audienc
 
 
 @transaction.atomic
-def activity_update(*, actor, activity: Activity, data: dict[str, Any]) -> Activity:
+def activity_update(*, actor, activity: Activity, data: dict[str, Any], photos: Sequence = ()) -> Activity:
     """Correct an activity the actor may record in: any of its fields, with the same rules as
     `activity_record`; the scope keys follow a new region or organiser, and the result must stay in
-    the actor's scope. One audit record ("activity.update") when something changed."""
+    the actor's scope. One audit record ("activity.update") when a field changed. `photos` are
+    added to the activity's photos (existing ones stay), checked and stored like
+    `activity_record`'s, each recorded by the attachments service; photos alone change no field,
+    so they leave no "activity.update" record."""
     row = (
         Activity.objects.visible_to(actor, Cap.RECORD_PUBLICITY)
         .select_for_update()
@@ -331,5 +355,8 @@ def activity_update(*, actor, activity: Activity, data: dict[str, Any]) -> Activ
         changes["sites_visited"] = [_pks(current_sites), _pks(sites)]
     if changes:
         _visible_for_writing(actor, row)
+    # Added after the change, against the activity as it now stands in the actor's scope.
+    _attach_photos(actor=actor, activity=row, photos=photos)
+    if changes:
         audit_record(actor=actor, action="activity.update", obj=row, changes=changes)
     return row

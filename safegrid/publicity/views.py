@@ -1,8 +1,10 @@
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from safegrid.accounts.roles import Cap
+from safegrid.attachments import selectors as attachment_selectors
 from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
 
 from . import selectors, services
@@ -31,23 +33,54 @@ class ActivityDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["edit_url"] = reverse("publicity:activity_edit", kwargs={"pk": context["object"].pk})
+        activity = context["object"]
+        context["edit_url"] = reverse("publicity:activity_edit", kwargs={"pk": activity.pk})
+        context["attachments"] = _photos(self.request.user, activity)
         return context
 
 
-class ActivityCreateView(ServiceFormView):
+def _photos(actor, activity):
+    return attachment_selectors.attachment_list(actor=actor).filter(activity=activity).order_by("uploaded_at")
+
+
+class _ActivityFormView(ServiceFormView):
+    """The activity form carries photos: a multipart form of its own (core/form.html posts no files)."""
+
     capability = Cap.RECORD_PUBLICITY
     form_class = ActivityForm
+    template_name = "publicity/activity_form.html"
+
+    def get_form(self, data=None, instance=None):
+        files = self.request.FILES if data is not None else None
+        return self.form_class(data=data, files=files, actor=self.request.user, instance=instance)
+
+    def render_form(self, form, instance, status=200):
+        context = {
+            "form": form,
+            "object": instance,
+            "title": self.title,
+            "cancel_url": self.cancel_url(instance),
+            # On the edit page, the photos already there (new ones are added to them).
+            "attachments": _photos(self.request.user, instance) if instance is not None else [],
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    @staticmethod
+    def split(form) -> tuple[dict, list]:
+        data = dict(form.cleaned_data)
+        return data, data.pop("photos", [])
+
+
+class ActivityCreateView(_ActivityFormView):
     title = gettext_lazy("登记宣传活动")
     success_message = gettext_lazy("宣传活动已登记。")
 
     def perform(self, form, instance):
-        return services.activity_record(actor=self.request.user, **form.cleaned_data)
+        data, photos = self.split(form)
+        return services.activity_record(actor=self.request.user, photos=photos, **data)
 
 
-class ActivityEditView(ServiceFormView):
-    capability = Cap.RECORD_PUBLICITY
-    form_class = ActivityForm
+class ActivityEditView(_ActivityFormView):
     title = gettext_lazy("修改宣传活动")
 
     def get_instance(self):
@@ -56,7 +89,8 @@ class ActivityEditView(ServiceFormView):
         )
 
     def perform(self, form, instance):
-        return services.activity_update(actor=self.request.user, activity=instance, data=form.cleaned_data)
+        data, photos = self.split(form)
+        return services.activity_update(actor=self.request.user, activity=instance, data=data, photos=photos)
 
 
 # ---- plans ------------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ def test_a_multipart_upload_creates_the_attachment(world, client, hazard):
         "kind_display": "现场照片",
         "hazard": hazard.pk,
         "inspection": None,
+        "activity": None,
         "event": None,
         "original_name": "现场.jpg",
         "content_type": "image/jpeg",
@@ -140,7 +141,7 @@ def test_exactly_one_owner_is_required(world, client, hazard, inspection, owners
     response = post(client, world.users["grid11"], file=files.upload(files.jpeg()), kind="photo", **data)
     assert (response.status_code, response.json()["errors"]) == (
         400,
-        {"non_field_errors": ["请指定附件所属的隐患或检查记录（二者选一）。"]},
+        {"non_field_errors": ["请指定附件所属的隐患、检查记录或宣传活动（三者选一）。"]},
     )
 
 

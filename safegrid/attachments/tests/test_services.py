@@ -134,7 +134,7 @@ def test_exactly_one_owner_is_required(world, hazard, inspection, stored_files, 
             hazard=hazard if owners == "both" else None,
             inspection=inspection if owners == "both" else None,
         )
-    assert caught.value.messages == ["请指定附件所属的隐患或检查记录（二者选一）。"]
+    assert caught.value.messages == ["请指定附件所属的隐患、检查记录或宣传活动（三者选一）。"]
     assert nothing_written(stored_files, before)
 
 

@@ -299,3 +299,90 @@ def test_update_cannot_move_an_activity_out_of_the_actors_scope(world):
     assert "organiser" in exc.value.message_dict
     activity.refresh_from_db()
     assert (activity.organiser, AuditEntry.objects.count()) == (world.org_mining_committee, 0)
+
+
+# ---- activity photos --------------------------------------------------------------------------
+
+
+def _photo(name="宣讲现场.jpg"):
+    from safegrid.attachments.tests.files import jpeg, upload
+
+    return upload(jpeg(), name)
+
+
+def _stored_files(settings) -> list[str]:
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_recording_with_photos_stores_them_in_the_same_write(world, settings):
+    from safegrid.attachments.models import Attachment
+
+    activity = record(world, photos=[_photo("a.jpg"), _photo("b.jpg")])
+    photos = list(Attachment.objects.filter(activity=activity))
+    assert [(p.kind, p.content_type, p.region_path, p.sector_id, p.site_id) for p in photos] == [
+        ("photo", "image/jpeg", world.g11.path, None, None)
+    ] * 2
+    assert len(_stored_files(settings)) == 2
+    assert list(AuditEntry.objects.filter(action="activity.record").values_list("object_id", flat=True)) == [
+        str(activity.pk)
+    ]
+    assert sorted(AuditEntry.objects.values_list("action", flat=True)) == [
+        "activity.record",
+        "attachment.add",
+        "attachment.add",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n", "现场.jpg"),
+        (b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "现场.jpg"),
+    ],
+    ids=["pdf-named-jpg", "html-named-jpg"],
+)
+def test_a_bad_photo_refuses_the_whole_record_in_chinese(world, settings, data, name):
+    from safegrid.attachments.models import Attachment
+    from safegrid.attachments.tests.files import upload
+
+    with pytest.raises(ValidationError) as exc:
+        record(world, photos=[_photo(), upload(data, name)])
+    assert list(exc.value.message_dict) == ["photos"]
+    assert exc.value.message_dict["photos"][0].startswith("第 2 个文件：")
+    assert has_cjk(exc.value.message_dict["photos"][0])
+    assert (Activity.objects.count(), Attachment.objects.count(), AuditEntry.objects.count()) == (0, 0, 0)
+    assert _stored_files(settings) == []
+
+
+def test_update_adds_photos_to_those_already_there(world):
+    from safegrid.attachments.models import Attachment
+
+    activity = seed_publicity(world).activities["g11_visit"]
+    services.activity_update(actor=world.users["grid11"], activity=activity, data={}, photos=[_photo()])
+    services.activity_update(
+        actor=world.users["grid11"], activity=activity, data={"audience_count": 15}, photos=[_photo()]
+    )
+    assert Attachment.objects.filter(activity=activity).count() == 2
+    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == [
+        "attachment.add",
+        "attachment.add",
+        "activity.update",
+    ]
+
+
+def test_update_with_a_bad_photo_changes_nothing(world, settings):
+    from safegrid.attachments.models import Attachment
+    from safegrid.attachments.tests.files import HTML, upload
+
+    activity = seed_publicity(world).activities["g11_visit"]
+    with pytest.raises(ValidationError) as exc:
+        services.activity_update(
+            actor=world.users["grid11"], activity=activity, data={"audience_count": 99}, photos=[upload(HTML)]
+        )
+    assert "photos" in exc.value.message_dict
+    activity.refresh_from_db()
+    assert (activity.audience_count, Attachment.objects.count(), AuditEntry.objects.count()) == (12, 0, 0)
+    assert _stored_files(settings) == []

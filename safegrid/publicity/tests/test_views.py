@@ -220,3 +220,105 @@ def test_navigation_links_publicity_for_readers_only(world, as_user):
     assert reverse("publicity:activity_list") in home and reverse("publicity:plan_list") in home
     home = as_user(world.users["enterprise11"]).get(reverse("reports:home")).content.decode()
     assert reverse("publicity:activity_list") not in home
+
+
+# ---- activity photos --------------------------------------------------------------------------
+
+
+def _photo(name="宣讲现场.jpg"):
+    from safegrid.attachments.tests.files import jpeg, upload
+
+    return upload(jpeg(), name)
+
+
+def test_the_activity_form_posts_files(world, as_user):
+    page = as_user(world.users["grid11"]).get(reverse("publicity:activity_create")).content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    assert 'type="file" name="photos"' in page and "multiple" in page
+
+
+def test_create_page_records_an_activity_with_photos_and_shows_the_thumbnails(world, as_user):
+    from safegrid.attachments.models import Attachment
+
+    client = as_user(world.users["grid11"])
+    response = client.post(
+        reverse("publicity:activity_create"), activity_form(world, photos=[_photo("a.jpg"), _photo("b.jpg")])
+    )
+    activity = Activity.objects.get()
+    assert response.status_code == 302 and response["Location"] == activity.get_absolute_url()
+    photos = list(Attachment.objects.filter(activity=activity).order_by("uploaded_at", "id"))
+    assert len(photos) == 2
+    page = client.get(activity.get_absolute_url()).content.decode()
+    assert page.count('class="img-thumbnail"') == 2
+    for photo in photos:
+        assert f'<a href="/files/{photo.pk}/"><img src="/files/{photo.pk}/"' in page
+    assert AuditEntry.objects.filter(action="activity.record").count() == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+        b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+    ],
+    ids=["pdf-named-jpg", "html-named-jpg"],
+)
+def test_a_bad_photo_is_refused_in_chinese_and_nothing_is_written(world, as_user, settings, data):
+    from pathlib import Path
+
+    from safegrid.attachments.models import Attachment
+    from safegrid.attachments.tests.files import upload
+
+    client = as_user(world.users["grid11"])
+    response = client.post(
+        reverse("publicity:activity_create"),
+        activity_form(world, photos=[_photo(), upload(data, "现场.jpg")]),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "第 2 个文件：" in page
+    assert response.context["form"].errors["photos"][0].startswith("第 2 个文件：")
+    assert (Activity.objects.count(), Attachment.objects.count(), AuditEntry.objects.count()) == (0, 0, 0)
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or [p for p in media.rglob("*") if p.is_file()] == []
+
+
+def test_edit_page_adds_photos_and_shows_those_already_there(world, as_user):
+    from safegrid.attachments.models import Attachment
+
+    activity = seed_publicity(world).activities["g11_visit"]
+    client = as_user(world.users["grid11"])
+    url = reverse("publicity:activity_edit", args=[activity.pk])
+    response = client.post(
+        url,
+        activity_form(
+            world,
+            title="横水钨矿安全宣讲进企业",
+            date="2026-05-31",
+            audience_count="12",
+            sites_visited=[world.site11_mine.pk, world.site11_mall.pk],
+            description="横水钨矿安全宣讲进企业，发放宣传资料。",
+            photos=[_photo()],
+        ),
+    )
+    assert response.status_code == 302
+    photo = Attachment.objects.get(activity=activity)
+    # Nothing but the photo changed: its own record only, no "activity.update".
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["attachment.add"]
+    assert f'src="/files/{photo.pk}/"' in client.get(url).content.decode()
+
+
+def test_detail_without_photos_says_so(world, as_user):
+    activity = seed_publicity(world).activities["t1_broadcast"]
+    page = as_user(world.users["township1"]).get(activity.get_absolute_url()).content.decode()
+    assert 'data-testid="no-photos"' in page and "img-thumbnail" not in page
+
+
+def test_a_reader_outside_the_activitys_scope_sees_neither_the_page_nor_the_photo(world, as_user):
+    from safegrid.attachments.services import attachment_add
+
+    activity = seed_publicity(world).activities["g11_visit"]
+    photo = attachment_add(actor=world.users["grid11"], upload=_photo(), kind="photo", activity=activity)
+    client = as_user(world.users["township2"])
+    assert client.get(activity.get_absolute_url()).status_code == 404
+    assert client.get(reverse("attachments:download", kwargs={"pk": photo.pk})).status_code == 404
