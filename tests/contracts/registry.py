@@ -516,7 +516,8 @@ NON_RESOURCE_ROUTES = {
     "api:token_logout": "token revocation",
     "attachments:download": "scoped file download (owner's view scope, 404 outside); checked in "
     "safegrid/attachments/tests/test_views.py",
-    "api:attachment-list": "attachments have no pages of their own; scope per owner checked in "
+    "api:attachment-list": "attachments (of hazards, inspections, publicity activities) have no pages of "
+    "their own; scope per owner checked in "
     "safegrid/attachments/tests/test_api.py",
     "api:attachment-detail": "scope per owner checked in safegrid/attachments/tests/test_api.py",
     "notifications:inbox": "the user's own inbox (owner-only queryset); checked in notifications/tests",
