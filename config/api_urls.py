@@ -3,6 +3,8 @@ from rest_framework.routers import DefaultRouter
 
 from safegrid.accounts.api import MeView, TokenLoginView, TokenLogoutView, UserViewSet
 from safegrid.attachments.api import AttachmentViewSet
+from safegrid.dispatch.api import ActionItemViewSet, MeetingViewSet
+from safegrid.emergency.api import DrillPlanEntryViewSet, DrillRecordViewSet, EmergencyPlanViewSet
 from safegrid.enforcement.api import EnforcementDocumentViewSet, PenaltyViewSet
 from safegrid.hazards.api import HazardViewSet
 from safegrid.inspections.api import ChecklistViewSet, CriterionViewSet, InspectionViewSet
@@ -20,6 +22,13 @@ from safegrid.publicity.api import PublicityActivityViewSet, PublicityPlanViewSe
 from safegrid.reports.api import RiskMapAPIView, RiskMatrixAPIView
 from safegrid.risks.api import RiskPointViewSet
 from safegrid.sites.api import SiteViewSet
+from safegrid.support.api import (
+    EvaluationViewSet,
+    ExpertEngagementViewSet,
+    ExpertViewSet,
+    FundAllocationViewSet,
+    LeadershipResponsibilityViewSet,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -45,6 +54,18 @@ router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("commendations", CommendationViewSet, basename="commendation")
 router.register("publicity-activities", PublicityActivityViewSet, basename="publicity-activity")
 router.register("publicity-plans", PublicityPlanViewSet, basename="publicity-plan")
+router.register("fund-allocations", FundAllocationViewSet, basename="fund-allocation")
+router.register("experts", ExpertViewSet, basename="expert")
+router.register("expert-engagements", ExpertEngagementViewSet, basename="expert-engagement")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register(
+    "leadership-responsibilities", LeadershipResponsibilityViewSet, basename="leadership-responsibility"
+)
+router.register("emergency-plans", EmergencyPlanViewSet, basename="emergency-plan")
+router.register("drill-plans", DrillPlanEntryViewSet, basename="drill-plan")
+router.register("drills", DrillRecordViewSet, basename="drill")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("action-items", ActionItemViewSet, basename="action-item")
 
 app_name = "api"
 

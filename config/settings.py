@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "safegrid.risks",
     "safegrid.publicity",
     "safegrid.people",
+    "safegrid.emergency",
+    "safegrid.support",
+    "safegrid.dispatch",
     "safegrid.attachments",
     "safegrid.reports",
 ]
@@ -246,6 +249,23 @@ SPECTACULAR_SETTINGS = {
         "CertificateKindEnum": "safegrid.people.choices.CertificateKind",
         "CertificateStatusEnum": "safegrid.people.choices.CertificateStatus",
         "CommendationKindEnum": "safegrid.people.choices.CommendationKind",
+        # Emergency plans and drills: several of their fields are named kind, mode or status.
+        "PlanKindEnum": "safegrid.emergency.choices.PlanKind",
+        "DrillKindEnum": "safegrid.emergency.choices.DrillKind",
+        "DrillModeEnum": "safegrid.emergency.choices.DrillMode",
+        "DrillPlaceKindEnum": "safegrid.emergency.choices.PlaceKind",
+        "ReviewMethodEnum": "safegrid.emergency.choices.ReviewMethod",
+        "RevisionTriggerEnum": "safegrid.emergency.choices.RevisionTrigger",
+        "EvaluationConclusionEnum": "safegrid.emergency.choices.EvaluationConclusion",
+        "FilingStatusEnum": "safegrid.emergency.choices.FilingStatus",
+        "DrillComplianceRuleEnum": "safegrid.emergency.choices.ComplianceRule",
+        "DrillPeriodStatusEnum": "safegrid.emergency.choices.PeriodStatus",
+        "MeetingBodyEnum": "safegrid.dispatch.choices.MeetingBody",
+        "MeetingKindEnum": "safegrid.dispatch.choices.MeetingKind",
+        "ActionStatusEnum": "safegrid.dispatch.choices.ActionStatus",
+        "ActionStateEnum": "safegrid.dispatch.choices.ActionState",
+        "PeriodStatusEnum": "safegrid.dispatch.choices.PeriodStatus",
+        "FundPurposeEnum": "safegrid.support.choices.FundPurpose",
     },
 }
 

@@ -55,7 +55,11 @@ PILLARS = [
     (
         pgettext_lazy("navigation", "调度机制"),
         "bi-calendar-check",
-        [(pgettext_lazy("navigation", "会议调度"), None, None)],
+        [
+            (pgettext_lazy("navigation", "会议调度"), "dispatch:meeting_list", "dispatch.view_meeting"),
+            (pgettext_lazy("navigation", "督办事项"), "dispatch:action_item_list", "dispatch.view_meeting"),
+            (pgettext_lazy("navigation", "会议频次"), "dispatch:compliance", "dispatch.view_meeting"),
+        ],
     ),
     (
         pgettext_lazy("navigation", "明晰职责"),
@@ -78,12 +82,23 @@ PILLARS = [
     (
         pgettext_lazy("navigation", "实战演练"),
         "bi-life-preserver",
-        [(pgettext_lazy("navigation", "应急预案与演练"), None, None)],
+        [
+            (pgettext_lazy("navigation", "应急预案"), "emergency:plan_list", "emergency.view_plan"),
+            (pgettext_lazy("navigation", "演练计划"), "emergency:drill_plan_list", "emergency.view_plan"),
+            (pgettext_lazy("navigation", "演练记录"), "emergency:drill_list", "emergency.view_plan"),
+            (pgettext_lazy("navigation", "演练频次"), "emergency:compliance", "emergency.view_plan"),
+        ],
     ),
     (
         pgettext_lazy("navigation", "基础保障"),
         "bi-cash-coin",
-        [(pgettext_lazy("navigation", "资金、专家与考评"), None, None)],
+        [
+            (pgettext_lazy("navigation", "资金保障"), "support:fund_list", "support.view_support"),
+            (pgettext_lazy("navigation", "专家库"), "support:expert_list", "support.view_support"),
+            (pgettext_lazy("navigation", "专家服务"), "support:engagement_list", "support.view_support"),
+            (pgettext_lazy("navigation", "责任考评"), "support:evaluation_list", "support.view_support"),
+            (pgettext_lazy("navigation", "领导责任"), "support:leadership_list", "support.view_support"),
+        ],
     ),
     (
         pgettext_lazy("navigation", "系统管理"),

@@ -2150,9 +2150,19 @@ def summary_lines(counts: dict[str, Any]) -> list[str]:
 
 def wipe_demo_activity() -> None:
     """Delete what the activity (and anyone using the demo) recorded against the demo county:
-    notifications about hazards, attachments, hazard events, hazards and inspections."""
+    notifications about hazards, attachments, hazard events, hazards and inspections — and first the
+    records built on them: meetings' agenda items, drill problems and expert findings refer to hazards,
+    so the dispatch, emergency and support demo goes with the activity it was drawn from."""
     from safegrid.attachments.models import Attachment
     from safegrid.notifications.models import Notification
+
+    from .dispatch import wipe_demo_dispatch
+    from .emergency import wipe_demo_emergency
+    from .support import wipe_demo_support
+
+    wipe_demo_dispatch()
+    wipe_demo_emergency()
+    wipe_demo_support()
 
     if enforcement_ready():
         from safegrid.enforcement.models import DocumentSequence, EnforcementDocument, NumberingRule, Penalty

@@ -1046,6 +1046,15 @@ def build_demo_county(
 
             counts["people"] = build_demo_people(seed=seed, today=today)
             counts["publicity"] = build_demo_publicity(seed=seed, today=today)  # None: app not ready
+            from .support import build_demo_support
+
+            counts["support"] = build_demo_support(seed=seed, today=today)  # None: app not ready
+            from .emergency import build_demo_emergency
+
+            counts["emergency"] = build_demo_emergency(seed=seed, today=today)  # None: app not ready
+            from .dispatch import build_demo_dispatch
+
+            counts["dispatch"] = build_demo_dispatch(seed=seed, today=today)  # None: app not ready
         audit_record(actor=None, action="demo.seed", object_repr=COUNTY[1], changes=counts)
     if stdout is not None:
         _print_summary(stdout, counts, builder)
@@ -1081,6 +1090,18 @@ def _print_summary(out: TextIO, counts: dict[str, Any], builder: _Builder) -> No
 
         lines.extend(people.summary_lines(counts["people"]))
         lines.extend(publicity.summary_lines(counts["publicity"]))
+    if "support" in counts:
+        from . import support
+
+        lines.extend(support.summary_lines(counts["support"]))
+    if "emergency" in counts:
+        from . import emergency
+
+        lines.extend(emergency.summary_lines(counts["emergency"]))
+    if "dispatch" in counts:
+        from . import dispatch
+
+        lines.extend(dispatch.summary_lines(counts["dispatch"]))
     out.write("\n".join(lines) + "\n")
 
 
@@ -1105,6 +1126,7 @@ def wipe_demo_county() -> None:
     from .publicity import wipe_demo_publicity
     from .risks import wipe_demo_risks
 
+    # (dispatch, emergency and support refer to hazards: wipe_demo_activity removes them first)
     wipe_demo_publicity()
     wipe_demo_people()
     wipe_demo_activity()

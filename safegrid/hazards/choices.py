@@ -43,6 +43,7 @@ class HazardSource(models.TextChoices):
     SELF_INSPECTION = "self_inspection", _("企业自查")
     EXPERT = "expert", _("专家服务")
     TIP_OFF = "tip_off", _("群众举报")
+    DRILL = "drill", _("应急演练")  # a problem an emergency drill revealed (emergency app)
 
 
 class HandlingLevel(models.IntegerChoices):

@@ -31,22 +31,23 @@ class Anchor:
     region: Region
     sectors: list[Sector] | None = None
     site: Site | None = None
+    user: Any = None  # the test user anchored here, for rules that depend on who it is (experts)
 
 
 def anchors(w: SimpleNamespace) -> dict[str, Anchor]:
     return {
-        "leader": Anchor(w.county),
-        "office": Anchor(w.county),
-        "sector_mining": Anchor(w.county, sectors=[w.mining]),
-        "township1": Anchor(w.t1),
-        "township2": Anchor(w.t2),
-        "grid11": Anchor(w.g11),
-        "enterprise11": Anchor(w.g11, site=w.site11_mine),
-        "expert": Anchor(w.county),
-        "sysadmin": Anchor(w.county),
-        "secadmin": Anchor(w.county),
-        "auditor": Anchor(w.county),
-        "office_b": Anchor(w.county_b),
+        "leader": Anchor(w.county, user=w.users["leader"]),
+        "office": Anchor(w.county, user=w.users["office"]),
+        "sector_mining": Anchor(w.county, sectors=[w.mining], user=w.users["sector_mining"]),
+        "township1": Anchor(w.t1, user=w.users["township1"]),
+        "township2": Anchor(w.t2, user=w.users["township2"]),
+        "grid11": Anchor(w.g11, user=w.users["grid11"]),
+        "enterprise11": Anchor(w.g11, site=w.site11_mine, user=w.users["enterprise11"]),
+        "expert": Anchor(w.county, user=w.users["expert"]),
+        "sysadmin": Anchor(w.county, user=w.users["sysadmin"]),
+        "secadmin": Anchor(w.county, user=w.users["secadmin"]),
+        "auditor": Anchor(w.county, user=w.users["auditor"]),
+        "office_b": Anchor(w.county_b, user=w.users["office_b"]),
     }
 
 

@@ -23,6 +23,11 @@ CREATE_ENDPOINTS = [
     ("office", "api:commendation-list"),
     ("office", "api:publicity-activity-list"),
     ("office", "api:publicity-plan-list"),
+    ("office", "api:fund-allocation-list"),
+    ("office", "api:expert-list"),
+    ("office", "api:expert-engagement-list"),
+    ("office", "api:evaluation-list"),
+    ("office", "api:leadership-responsibility-list"),
 ]
 
 
