@@ -47,6 +47,31 @@ class EmergencyQuerySet(ScopedQuerySet):
         return row_scope_q(grant, region="region_path", sector="sector_id", site="site_id")
 
 
+class PlanQuerySet(EmergencyQuerySet):
+    """Plans are reference documents too: reading, an officer also sees the plans of the bodies above
+    its anchor (the county's comprehensive and special plans concern every township, which drills
+    them and links its own plans to them) and, for a sector officer, plans without a sector (the
+    county office's, the townships'). Writing keeps the people rule."""
+
+    def scope_q(self, grant: Grant, actor, *, write: bool = False) -> Q | None:
+        if write:
+            return super().scope_q(grant, actor, write=write)
+        return row_scope_q(
+            grant,
+            region="region_path",
+            sector="sector_id",
+            site="site_id",
+            ancestors=True,
+            sector_nullable=True,
+        )
+
+
+    def of_scope(self, actor, capability: str | None = None) -> ScopedQuerySet:
+        """The plans of the actor's own scope (the people rule), without those read from above: what
+        compliance and the figures count."""
+        return EmergencyQuerySet(model=self.model, using=self._db).visible_to(actor, capability)
+
+
 class Owned(TimeStampedModel):
     """An owner — organisation or site, exactly one — and the scope keys copied from it."""
 
@@ -116,6 +141,8 @@ class EmergencyPlan(Owned):
     (评审 or 论证), filed (备案) within 20 working days, evaluated every 3 years and revised into new
     versions (`PlanVersion` keeps the history). Filing deadline and next evaluation are computed by
     the services, never entered."""
+
+    objects = PlanQuerySet.as_manager()
 
     kind = models.CharField(_("预案类型"), max_length=16, choices=PlanKind.choices)
     title = models.CharField(_("预案名称"), max_length=150)

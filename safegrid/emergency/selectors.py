@@ -244,7 +244,7 @@ def drill_compliance(*, actor, year: int, today: datetime.date) -> list[Complian
             by_org.setdefault(org_id, []).append(held_on)
     rows: list[ComplianceRow] = []
     plans = (
-        EmergencyPlan.objects.visible_to(actor, Cap.VIEW_EMERGENCY)
+        EmergencyPlan.objects.of_scope(actor, Cap.VIEW_EMERGENCY)
         .filter(issued_on__lte=window_end)
         .order_by("region_path", "kind", "title", "id")
     )
@@ -327,7 +327,7 @@ class EmergencyFigures:
 def emergency_figures(*, actor, date_from: datetime.date, date_to: datetime.date) -> EmergencyFigures:
     """The bulletin's figures for a period (both dates included) in the actor's scope: plan versions
     issued (written or revised), drills held and their participants. Two queries."""
-    plans = EmergencyPlan.objects.visible_to(actor, Cap.VIEW_EMERGENCY)
+    plans = EmergencyPlan.objects.of_scope(actor, Cap.VIEW_EMERGENCY)
     versions = PlanVersion.objects.filter(
         plan__in=plans.values("pk"), issued_on__gte=date_from, issued_on__lte=date_to
     ).count()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from safegrid.emergency.models import DrillPlanEntry, DrillRecord, EmergencyPlan
 from safegrid.emergency.tests.world import seed_emergency
 
-from .base import Anchor, Resource, placed_visible
+from .base import Anchor, Resource, ancestors_or_self, in_subtree, placed_visible
 
 _READERS = {
     "leader",
@@ -38,6 +38,17 @@ def owned_visible(obj, a: Anchor, write: bool = False) -> bool:
     return placed_visible(org.region, org.sector, None, a)
 
 
+def plan_visible(obj, a: Anchor, write: bool = False) -> bool:
+    """Plans: as owned rows, and reading also the plans of the bodies above the anchor and (sector
+    officers) those without a sector. Enterprise staff read their own site's plans only."""
+    if write or a.site is not None or obj.site is not None:
+        return owned_visible(obj, a, write)
+    org = obj.organisation
+    if not (in_subtree(org.region, a.region) or org.region in ancestors_or_self(a.region)):
+        return False
+    return a.sectors is None or org.sector is None or org.sector in a.sectors
+
+
 _RELATED = ("site__grid", "site__sector", "organisation__region", "organisation__sector")
 
 RESOURCES = [
@@ -45,7 +56,7 @@ RESOURCES = [
         "emergency_plan",
         EmergencyPlan,
         lambda w: seed_emergency(w) and list(EmergencyPlan.objects.select_related(*_RELATED)),
-        owned_visible,
+        plan_visible,
         "emergency:plan_list",
         "emergency:plan_detail",
         "emergency:plan_edit",

@@ -28,6 +28,10 @@ CREATE_ENDPOINTS = [
     ("office", "api:expert-engagement-list"),
     ("office", "api:evaluation-list"),
     ("office", "api:leadership-responsibility-list"),
+    ("office", "api:meeting-list"),
+    ("office", "api:emergency-plan-list"),
+    ("office", "api:drill-plan-list"),
+    ("office", "api:drill-list"),
 ]
 
 
