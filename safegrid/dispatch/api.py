@@ -362,7 +362,7 @@ class ActionItemViewSet(ScopedViewSet):
     capabilities = {
         "list": Cap.VIEW_DISPATCH,
         "retrieve": Cap.VIEW_DISPATCH,
-        "complete": Cap.MANAGE_MEETING,
+        "complete": Cap.VIEW_DISPATCH,  # the managers and the responsible unit's staff (service)
     }
     filterset_class = ActionItemFilterSet
     output_serializer_class = ActionItemOutput
@@ -380,7 +380,7 @@ class ActionItemViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"], filterset_class=None)
     def complete(self, request, pk=None):
         """办结: what was done and when."""
-        item = self.get_object()
+        item = selectors.action_item_for_completion(actor=request.user, pk=pk)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.action_item_complete(actor=request.user, item=item, **serializer.validated_data)

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safegrid.accounts.roles import Cap
+from safegrid.core.exceptions import CapabilityDenied
 from safegrid.core.scope import grants_for, row_scope_q
 from safegrid.core.selectors import scoped_get
 from safegrid.hazards.choices import HazardStatus
@@ -120,6 +122,18 @@ def action_item_list(*, actor, capability: str | None = Cap.VIEW_DISPATCH) -> Qu
 
 def action_item_get(*, actor, pk, capability: str | None = Cap.VIEW_DISPATCH) -> ActionItem:
     return scoped_get(action_item_list(actor=actor, capability=capability), pk)
+
+
+def action_item_for_completion(*, actor, pk) -> ActionItem:
+    """An action item the actor may report done (办结): the meeting's managers (MANAGE_MEETING scope)
+    and the responsible unit's own staff (the actor's organisation is the item's owner). NotInScope
+    when the actor cannot see it at all; CapabilityDenied when it can read it but not report it."""
+    item = action_item_get(actor=actor, pk=pk)
+    manages = ActionItem.objects.visible_to(actor, Cap.MANAGE_MEETING).filter(pk=item.pk).exists()
+    owns = actor.organisation_id is not None and item.owner_id == actor.organisation_id
+    if not (manages or owns):
+        raise CapabilityDenied(_("只有会议组织单位或该事项的责任单位可以办结。"))
+    return item
 
 
 def filter_action_state(queryset: QuerySet[ActionItem], state: str, today: datetime.date | None = None):

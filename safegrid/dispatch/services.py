@@ -28,6 +28,7 @@ from safegrid.hazards.models import Hazard
 from safegrid.orgs.choices import RegionKind
 from safegrid.orgs.models import Organisation, Region, Sector
 
+from . import selectors
 from .choices import BODY_LEVEL, ActionStatus, MeetingBody, MeetingKind
 from .models import ActionItem, AgendaItem, Meeting
 
@@ -420,8 +421,9 @@ def action_item_complete(
     """Report an action item done (办结) on `done_on` (default today; not in the future, not before
     the meeting) with what was done. One audit record ("action_item.complete");
     TransitionNotAllowed when it is already done."""
+    selectors.action_item_for_completion(actor=actor, pk=item.pk)  # managers and the owner's staff
     row = (
-        ActionItem.objects.visible_to(actor, Cap.MANAGE_MEETING)
+        ActionItem.objects.visible_to(actor, Cap.VIEW_DISPATCH)
         .select_for_update(of=("self",))
         .select_related("meeting")
         .filter(pk=item.pk)

@@ -159,15 +159,15 @@ class ActionItemCreateView(ServiceFormView):
 
 
 class ActionItemCompleteView(ServiceFormView):
-    capability = Cap.MANAGE_MEETING
+    """办结: by the meeting's managers or the responsible unit's own staff."""
+
+    capability = Cap.VIEW_DISPATCH
     form_class = ActionCompleteForm
     title = gettext_lazy("督办事项办结")
     success_message = gettext_lazy("督办事项已办结。")
 
     def get_instance(self):
-        return selectors.action_item_get(
-            actor=self.request.user, pk=self.kwargs["pk"], capability=Cap.MANAGE_MEETING
-        )
+        return selectors.action_item_for_completion(actor=self.request.user, pk=self.kwargs["pk"])
 
     def perform(self, form, instance):
         return services.action_item_complete(actor=self.request.user, item=instance, **form.cleaned_data)

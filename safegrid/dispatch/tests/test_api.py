@@ -222,3 +222,26 @@ def test_compliance_api_gives_periods_and_refuses_a_bad_year_in_chinese(world, c
     assert bad.status_code == 400 and bad.json()["errors"] == {"year": ["请确保该值大于或者等于 2000。"]}
     client.force_login(world.users["grid11"])
     assert client.get(reverse("api:meeting-compliance")).status_code == 403
+
+
+def test_the_responsible_units_staff_report_their_item_done(world, client):
+    """督办: the unit the item was given to reports it done; other readers may not."""
+    d = seed_dispatch(world)
+    item = d.actions["office_overdue"]  # owner: 横水镇人民政府 (org_t1)
+    township1 = world.users["township1"]
+    client.force_login(township1)
+    url = reverse("api:action-item-complete", args=[item.pk])
+    refused = post(client, url, {"note": "已完成"})
+    assert (refused.status_code, refused.json()["detail"]) == (
+        403,
+        "只有会议组织单位或该事项的责任单位可以办结。",
+    )
+    assert ActionItem.objects.get(pk=item.pk).status == "open"
+    township1.organisation = world.org_t1
+    township1.save(update_fields=["organisation"])
+    done = post(client, url, {"note": "已完成复工复产验收"})
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    other = d.actions["office_done"]  # owner: 扬眉镇 — not township1's unit, already done anyway
+    assert (
+        post(client, reverse("api:action-item-complete", args=[other.pk]), {"note": "x"}).status_code == 403
+    )

@@ -101,9 +101,25 @@ def test_meeting_sub_pages_are_scoped(world, as_user, user, status):
         reverse("dispatch:meeting_edit", args=[d.meetings["office"].pk]),
         reverse("dispatch:agenda_item_add", args=[d.meetings["office"].pk]),
         reverse("dispatch:agenda_item_decide", args=[d.agenda["office_plain"].pk]),
-        reverse("dispatch:action_item_complete", args=[d.actions["office_overdue"].pk]),
     ):
         assert client.get(url).status_code == status, url
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("office", 200),
+        ("leader", 200),
+        ("office_b", 404),
+        ("sector_mining", 403),  # reads the office's items, may not report them done
+        ("township1", 403),  # likewise, unless its unit is the item's owner
+        ("grid11", 403),
+    ],
+)
+def test_complete_page_is_for_managers_and_the_responsible_unit(world, as_user, user, status):
+    d = seed_dispatch(world)
+    url = reverse("dispatch:action_item_complete", args=[d.actions["office_overdue"].pk])
+    assert as_user(world.users[user]).get(url).status_code == status
 
 
 def test_agenda_add_page_offers_only_hazards_at_the_bodys_level(world, as_user):
