@@ -204,7 +204,8 @@ class _Builder:
 
     def plan(self, owner, kind: str, title: str, issued_on: datetime.date, *, revised_on=None, triggers=()):
         """A plan issued before or in the period; `revised_on` issues version 2 in the period."""
-        from safegrid.emergency.models import EmergencyPlan, PlanVersion, add_years, review_required_for
+        from safegrid.core.dates import add_years
+        from safegrid.emergency.models import EmergencyPlan, PlanVersion, review_required_for
         from safegrid.emergency.services import place
 
         site = owner if isinstance(owner, Site) else None
@@ -317,7 +318,8 @@ class _Builder:
         self.on_site[-1].filed_on = late.filed_on
         self.on_site[-1].filed_with = "崇义县应急管理局" if late.filed_on else ""
         # Evaluations of the old plans that fell due in the period.
-        from safegrid.emergency.models import PlanEvaluation, add_years
+        from safegrid.core.dates import add_years
+        from safegrid.emergency.models import PlanEvaluation
 
         for plan in self.plans:
             if plan.version == 1 and self.first_day <= plan.next_evaluation_due <= self.last_day:

@@ -44,7 +44,7 @@ class Period:
         if self.months == 6:
             return _("上半年") if self.index == 1 else _("下半年")
         if self.months == 3:
-            return _("第%(n)s季度") % {"n": "一二三四"[self.index - 1]}
+            return [_("第一季度"), _("第二季度"), _("第三季度"), _("第四季度")][self.index - 1]
         if self.months == 1:
             return _("%(m)s月") % {"m": self.start.month}
         return _("%(a)s—%(b)s月") % {"a": self.start.month, "b": self.end.month}

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,12 +43,14 @@ def _date_label(day: datetime.date) -> str:
 
 
 def default_meeting_title(*, body: str, sector: Sector | None, kind: str, held_on: datetime.date) -> str:
-    """“2026年3月28日县安委会全体会议”, “… 矿山安全生产委员会调度会”."""
-    if body == MeetingBody.SECTOR_COMMITTEE and sector is not None:
-        who = sector.committee_name or f"{sector.name}{MeetingBody.SECTOR_COMMITTEE.label}"
-    else:
-        who = str(MeetingBody(body).label)
-    return f"{_date_label(held_on)}{who}{MeetingKind(kind).label}"[:100]
+    """“2026年3月28日县安委会全体会议”, “… 矿山安全生产委员会调度会” — stored, so always in the county's
+    language whatever language the page is shown in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if body == MeetingBody.SECTOR_COMMITTEE and sector is not None:
+            who = sector.committee_name or f"{sector.name}{MeetingBody.SECTOR_COMMITTEE.label}"
+        else:
+            who = str(MeetingBody(body).label)
+        return f"{_date_label(held_on)}{who}{MeetingKind(kind).label}"[:100]
 
 
 def _locked_meeting(actor, meeting: Meeting) -> Meeting:
@@ -335,7 +338,11 @@ def agenda_item_decide(
         raise ValidationError({"grade": _("隐患等级无效。")})
     from safegrid.hazards.services import hazard_assign
 
-    note = _("%(meeting)s决定：%(decision)s") % {"meeting": locked.title, "decision": decision or _("交办")}
+    with translation.override(settings.LANGUAGE_CODE):  # the timeline note is stored
+        note = _("%(meeting)s决定：%(decision)s") % {
+            "meeting": locked.title,
+            "decision": decision or _("交办"),
+        }
     assigned = hazard_assign(
         actor=actor,
         hazard=hazard,

@@ -65,7 +65,6 @@ class PlanQuerySet(EmergencyQuerySet):
             sector_nullable=True,
         )
 
-
     def of_scope(self, actor, capability: str | None = None) -> ScopedQuerySet:
         """The plans of the actor's own scope (the people rule), without those read from above: what
         compliance and the figures count."""
@@ -127,13 +126,6 @@ def review_required_for(site: Site | None) -> bool:
     """第二十一条: expert review for mines, construction, hazchem/flammables, fireworks and
     medium-or-larger units; an organisation (a government body) validates (论证)."""
     return site is not None and (site.kind in REVIEW_SITE_KINDS or site.size in REVIEW_SIZES)
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 class EmergencyPlan(Owned):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.audit import audit_record, snapshot
+from safegrid.core.dates import add_years
 from safegrid.core.exceptions import ApplicationError, NotInScope
 from safegrid.core.services import model_update
 from safegrid.core.workdays import add_workdays
@@ -44,7 +45,6 @@ from .models import (
     PlanEvaluation,
     PlanVersion,
     RevisionTask,
-    add_years,
 )
 
 

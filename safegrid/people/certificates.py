@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from safegrid.core.dates import add_years
+
 from .choices import CertificateStatus
 
 VALIDITY_YEARS = 6
@@ -25,14 +27,6 @@ REVIEW_YEARS = 3
 EXTENDED_REVIEW_YEARS = 6
 CLEAN_YEARS_FOR_EXTENSION = 10
 REMINDER_DAYS = 60
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    """The same calendar day `years` later; 29 February → 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February into a common year
-        return day.replace(year=day.year + years, day=28)
 
 
 def expiry_date(issue_date: datetime.date) -> datetime.date:

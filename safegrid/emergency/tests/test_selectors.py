@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from safegrid.emergency.models import DrillRecord, EmergencyPlan, add_years
+from safegrid.core.dates import add_years
+from safegrid.emergency.models import DrillRecord, EmergencyPlan
 from safegrid.emergency.selectors import drill_compliance, emergency_figures
 from safegrid.emergency.services import filing_due_for, place
 

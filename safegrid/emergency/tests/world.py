@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime
 from types import SimpleNamespace
 
+from safegrid.core.dates import add_years
 from safegrid.emergency.models import (
     DrillPlanEntry,
     DrillProblem,
     DrillRecord,
     EmergencyPlan,
     PlanVersion,
-    add_years,
 )
 from safegrid.emergency.services import filing_due_for, place
 
