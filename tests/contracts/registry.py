@@ -582,13 +582,13 @@ NON_RESOURCE_ROUTES = {
 NON_RESOURCE_ROUTES.update(PUBLICITY_NON_RESOURCE_ROUTES)
 
 # Modules that keep their entries in tests/contracts/registry_<app>.py (built on .base): each exports
-# RESOURCES, VIEWERS, MANAGERS, CREATORS and NON_RESOURCE_ROUTES, merged here.
-for _app in ("dispatch", "emergency", "support"):
+# RESOURCES, VIEWERS, MANAGERS, CREATORS and NON_RESOURCE_ROUTES (each optional), merged here.
+for _app in ("dispatch", "emergency", "support", "reports", "imports", "exports"):
     if importlib.util.find_spec(f"{__package__}.registry_{_app}") is None:
         continue
     _module = importlib.import_module(f"{__package__}.registry_{_app}")
-    RESOURCES += _module.RESOURCES
-    VIEWERS.update(_module.VIEWERS)
-    MANAGERS.update(_module.MANAGERS)
-    CREATORS.update(_module.CREATORS)
-    NON_RESOURCE_ROUTES.update(_module.NON_RESOURCE_ROUTES)
+    RESOURCES += getattr(_module, "RESOURCES", [])
+    VIEWERS.update(getattr(_module, "VIEWERS", {}))
+    MANAGERS.update(getattr(_module, "MANAGERS", {}))
+    CREATORS.update(getattr(_module, "CREATORS", {}))
+    NON_RESOURCE_ROUTES.update(getattr(_module, "NON_RESOURCE_ROUTES", {}))
