@@ -7,6 +7,7 @@ from safegrid.dispatch.api import ActionItemViewSet, MeetingViewSet
 from safegrid.emergency.api import DrillPlanEntryViewSet, DrillRecordViewSet, EmergencyPlanViewSet
 from safegrid.enforcement.api import EnforcementDocumentViewSet, PenaltyViewSet
 from safegrid.hazards.api import HazardViewSet
+from safegrid.hazards.import_api import HazardImportAPI
 from safegrid.inspections.api import ChecklistViewSet, CriterionViewSet, InspectionViewSet
 from safegrid.orgs.api import GridDutyViewSet, OrganisationViewSet, RegionViewSet, SectorViewSet
 from safegrid.people.api import (
@@ -19,9 +20,10 @@ from safegrid.people.api import (
 )
 from safegrid.people.import_api import CertificateImportAPI, PersonImportAPI
 from safegrid.publicity.api import PublicityActivityViewSet, PublicityPlanViewSet
-from safegrid.reports.api import RiskMapAPIView, RiskMatrixAPIView
+from safegrid.reports.api import RiskMapAPIView, RiskMatrixAPIView, StatisticsAPIView
 from safegrid.risks.api import RiskPointViewSet
 from safegrid.sites.api import SiteViewSet
+from safegrid.sites.import_api import SiteImportAPI
 from safegrid.support.api import (
     EvaluationViewSet,
     ExpertEngagementViewSet,
@@ -73,10 +75,14 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("risk-map/", RiskMapAPIView.as_view(), name="risk_map"),
     path("risk-matrix/", RiskMatrixAPIView.as_view(), name="risk_matrix"),
+    path("statistics/", StatisticsAPIView.as_view(), name="statistics"),
     path("auth/token/", TokenLoginView.as_view(), name="token_login"),
     path("auth/token/revoke/", TokenLogoutView.as_view(), name="token_logout"),
-    # Before the router: its people/<pk>/ route would otherwise catch people/import/.
+    # Before the router: its people/<pk>/ (sites/<pk>/, hazards/<pk>/) route would otherwise catch
+    # people/import/ (sites/import/, hazards/import/).
     path("people/import/", PersonImportAPI.as_view(), name="people-import"),
     path("certificates/import/", CertificateImportAPI.as_view(), name="certificate-import"),
+    path("sites/import/", SiteImportAPI.as_view(), name="site-import"),
+    path("hazards/import/", HazardImportAPI.as_view(), name="hazard-import"),
     *router.urls,
 ]

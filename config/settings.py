@@ -325,3 +325,8 @@ SAFEGRID_OVERDUE_GRACE_DAYS = int(os.environ.get("SAFEGRID_OVERDUE_GRACE_DAYS", 
 # ---- Uploads (photos and evidence; checked by content, re-encoded, served only through scoped views)
 SAFEGRID_MAX_UPLOAD_BYTES = int(os.environ.get("SAFEGRID_MAX_UPLOAD_MB", "10")) * 1024 * 1024
 SAFEGRID_MAX_IMAGE_PIXELS = 40_000_000  # decompression-bomb guard
+
+# ---- Excel exports of list pages (safegrid/core/exports.py) ------------------------------------
+# Rows one request may export (streamed from a temporary file, memory flat); longer lists are
+# refused with a message until background export jobs exist.
+SAFEGRID_EXPORT_MAX_ROWS = int(os.environ.get("SAFEGRID_EXPORT_MAX_ROWS", "100000"))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView
 
 from safegrid.core.exceptions import ApplicationError, NotInScope
+from safegrid.core.exports import ID_COLUMN
 from safegrid.core.views import (
     CapabilityRequiredMixin,
     ScopedDetailView,
@@ -48,6 +49,18 @@ class UserListView(ScopedListView):
     title = pgettext_lazy("navigation", "用户")
     create_url_name = "accounts:user_create"
     create_capability = Cap.MANAGE_USER
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("用户名"), "username"),
+        (gettext_lazy("姓名"), "display_name"),
+        (gettext_lazy("所在单位"), "organisation.name"),
+        (
+            gettext_lazy("角色"),
+            lambda u: [f"{a.get_role_display()} · {a.region.name}" for a in u.role_assignments.all()],
+        ),
+        (gettext_lazy("启用"), "is_active"),
+        (gettext_lazy("最近登录"), "last_login"),
+    ]
 
 
 class UserDetailView(ScopedDetailView):

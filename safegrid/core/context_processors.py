@@ -38,6 +38,7 @@ PILLARS = [
         [
             (pgettext_lazy("navigation", "风险点清单"), "risks:risk_point_list", "risks.view_riskpoint"),
             (pgettext_lazy("navigation", "四色风险图"), "reports:risk_map", "risks.view_riskpoint"),
+            (pgettext_lazy("navigation", "统计分析"), "reports:dashboard", "hazards.view_hazard"),
         ],
     ),
     (

@@ -3,6 +3,7 @@ forms that call one service. App views subclass these and only configure them.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from django.contrib import messages
@@ -17,7 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from . import exports
 from .exceptions import ApplicationError, NotInScope
+from .exports import ExportColumn
 from .scope import grants_for
 
 
@@ -44,9 +47,49 @@ class ScopedListView(CapabilityRequiredMixin, TemplateView):
     title: ClassVar[str] = ""
     create_url_name: ClassVar[str] = ""
     create_capability: ClassVar[str] = ""
+    # `?format=xlsx` exports every filtered row with these columns (core/exports.py); declared next
+    # to each list view, the row id first.
+    export_columns: ClassVar[Sequence[ExportColumn]] = ()
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "xlsx":
+            return self.export()
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return type(self).selector(actor=self.request.user)
+
+    def filter_queryset(self):
+        """(filterset, rows): always bound (an empty query string is a valid "no filter"); invalid
+        filters give no rows rather than silently everything."""
+        filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset(), request=self.request)
+        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        return filterset, queryset
+
+    def _query(self, *drop: str):
+        query = self.request.GET.copy()
+        for key in drop:
+            query.pop(key, None)
+        return query
+
+    def export(self):
+        """The whole filtered list (not one page) as .xlsx, in the page's order; a list longer than
+        the configured maximum goes back to the page with a message."""
+        if not self.export_columns:
+            raise Http404(_("未找到。"))
+        _filterset, queryset = self.filter_queryset()
+        try:
+            return exports.xlsx_response(
+                actor=self.request.user,
+                queryset=queryset,
+                columns=self.export_columns,
+                title=str(self.title),
+                filters=[key for key, value in self._query("page", "format").items() if value],
+            )
+        except exports.ExportTooLarge as refused:
+            messages.warning(self.request, refused.message)
+            query = self._query("page", "format").urlencode()
+            return HttpResponseRedirect(f"{self.request.path}?{query}" if query else self.request.path)
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and self.partial_template_name:
@@ -55,14 +98,13 @@ class ScopedListView(CapabilityRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Always bound (an empty query string is a valid "no filter"); invalid filters show their
-        # errors above an empty list rather than silently listing everything.
-        filterset = self.filterset_class(self.request.GET, queryset=self.get_queryset(), request=self.request)
-        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        # Invalid filters show their errors above an empty list (see filter_queryset).
+        filterset, queryset = self.filter_queryset()
         paginator = Paginator(queryset, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        query = self._query("page")
+        export_query = self._query("page", "format")
+        export_query["format"] = "xlsx"
         context.update(
             filter=filterset,
             page_obj=page,
@@ -72,6 +114,7 @@ class ScopedListView(CapabilityRequiredMixin, TemplateView):
             querystring=query.urlencode(),
             can_create=bool(self.create_capability and grants_for(self.request.user, self.create_capability)),
             create_url_name=self.create_url_name,
+            export_url=f"?{export_query.urlencode()}" if self.export_columns else "",
         )
         return context
 
@@ -178,6 +221,20 @@ class AuditListView(ScopedListView):
     partial_template_name = "core/_audit_table.html"
     title = gettext_lazy("审计日志")
     paginate_by = 50
+    export_columns = [
+        exports.ID_COLUMN,
+        (gettext_lazy("时间"), "occurred_at"),
+        (gettext_lazy("账号"), "actor_username"),
+        (gettext_lazy("角色"), "actor_roles"),
+        ("IP", "ip"),
+        (gettext_lazy("事件"), "action"),
+        (gettext_lazy("对象类型"), "object_type"),
+        (gettext_lazy("对象编号"), "object_id"),
+        (gettext_lazy("对象"), "object_repr"),
+        (gettext_lazy("变更"), lambda entry: _audit_changes(entry)),
+        (gettext_lazy("结果"), "get_result_display"),
+        (gettext_lazy("请求编号"), "request_id"),
+    ]
 
     @staticmethod
     def selector(*, actor):
@@ -190,6 +247,18 @@ class AuditListView(ScopedListView):
         from .filters import AuditEntryFilterSet
 
         return AuditEntryFilterSet
+
+
+def _audit_changes(entry) -> list[str]:
+    """The changes column of the audit export, written like the page: "field: before → after"."""
+    parts = []
+    for key, value in (entry.changes or {}).items():
+        if isinstance(value, list) and len(value) == 2:
+            before, after = ("∅" if v is None else v for v in value)
+            parts.append(f"{key}: {before} → {after}")
+        else:
+            parts.append(f"{key}: {value}")
+    return parts
 
 
 def healthz(request):

@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.exceptions import NotInScope
+from safegrid.core.exports import ID_COLUMN
 from safegrid.core.scope import grants_for
 from safegrid.core.views import CapabilityRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView
 
@@ -27,6 +28,18 @@ class MeetingListView(ScopedListView):
     title = pgettext_lazy("navigation", "会议调度")
     create_url_name = "dispatch:meeting_create"
     create_capability = Cap.MANAGE_MEETING
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("会议日期"), "held_on"),
+        (gettext_lazy("会议名称"), "title"),
+        (gettext_lazy("会议主体"), "body_label"),
+        (gettext_lazy("会议类型"), "get_kind_display"),
+        (gettext_lazy("会议地点"), "place"),
+        (gettext_lazy("主持人"), "chair"),
+        (gettext_lazy("参会人数"), "attendee_count"),
+        (gettext_lazy("议题"), "agenda_count"),
+        (gettext_lazy("督办事项"), "action_count"),
+    ]
 
 
 class MeetingDetailView(ScopedDetailView):
@@ -116,6 +129,17 @@ class ActionItemListView(ScopedListView):
     title = pgettext_lazy("navigation", "督办事项")
     create_url_name = "dispatch:action_item_create"
     create_capability = Cap.MANAGE_MEETING
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("决议事项"), "resolution"),
+        (gettext_lazy("责任单位"), "owner.name"),
+        (gettext_lazy("办理期限"), "deadline"),
+        (gettext_lazy("办理状态"), "get_status_display"),
+        (gettext_lazy("逾期"), "is_overdue"),
+        (gettext_lazy("办结日期"), "done_on"),
+        (gettext_lazy("会议日期"), "meeting.held_on"),
+        (gettext_lazy("会议"), "meeting.title"),
+    ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

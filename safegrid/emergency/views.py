@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView
 
 from safegrid.accounts.roles import Cap
+from safegrid.core.exports import ID_COLUMN
 from safegrid.core.views import CapabilityRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView
 
 from . import selectors, services
-from .choices import ComplianceRule
+from .choices import ComplianceRule, FilingStatus
 from .filters import DrillPlanEntryFilterSet, DrillRecordFilterSet, EmergencyPlanFilterSet
 from .forms import (
     DrillPlanEntryForm,
@@ -35,6 +36,20 @@ class PlanListView(ScopedListView):
     title = pgettext_lazy("navigation", "应急预案")
     create_url_name = "emergency:plan_create"
     create_capability = Cap.MANAGE_EMERGENCY
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("预案名称"), "title"),
+        (gettext_lazy("预案类型"), "get_kind_display"),
+        (gettext_lazy("编制单位"), lambda p: p.owner.name),
+        (gettext_lazy("文号"), "document_number"),
+        (gettext_lazy("版本"), "version"),
+        (gettext_lazy("发布日期"), "issued_on"),
+        (gettext_lazy("应备案日期"), "filing_due"),
+        (gettext_lazy("备案日期"), "filed_on"),
+        (gettext_lazy("备案情况"), lambda p: FilingStatus(p.filing_status(timezone.localdate())).label),
+        (gettext_lazy("下次评估"), "next_evaluation_due"),
+        (gettext_lazy("修订任务"), "open_tasks"),
+    ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -146,6 +161,18 @@ class DrillPlanListView(ScopedListView):
     title = pgettext_lazy("navigation", "演练计划")
     create_url_name = "emergency:drill_plan_create"
     create_capability = Cap.MANAGE_EMERGENCY
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("年度"), "year"),
+        (gettext_lazy("月份"), "month"),
+        (gettext_lazy("计划日期"), "planned_on"),
+        (gettext_lazy("演练主题"), "theme"),
+        (gettext_lazy("演练场所类型"), "get_place_kind_display"),
+        (gettext_lazy("演练地点"), "place"),
+        (gettext_lazy("责任单位"), lambda e: e.owner.name),
+        (gettext_lazy("演练的预案"), "plan.title"),
+        (gettext_lazy("演练日期"), lambda e: e.record.held_on if getattr(e, "record", None) else None),
+    ]
 
 
 class DrillPlanDetailView(ScopedDetailView):
@@ -198,6 +225,19 @@ class DrillListView(ScopedListView):
     title = pgettext_lazy("navigation", "演练记录")
     create_url_name = "emergency:drill_create"
     create_capability = Cap.MANAGE_EMERGENCY
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("演练日期"), "held_on"),
+        (gettext_lazy("演练名称"), "title"),
+        (gettext_lazy("演练类型"), "get_kind_display"),
+        (gettext_lazy("演练形式"), "get_mode_display"),
+        (gettext_lazy("演练场所类型"), "get_place_kind_display"),
+        (gettext_lazy("演练地点"), "place"),
+        (gettext_lazy("组织单位"), lambda d: d.owner.name),
+        (gettext_lazy("演练的预案"), "plan.title"),
+        (gettext_lazy("参演人数"), "participants"),
+        (gettext_lazy("发现问题"), "problem_count"),
+    ]
 
 
 class DrillDetailView(ScopedDetailView):

@@ -8,6 +8,7 @@ from django.views import View
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.exceptions import ApplicationError, NotInScope
+from safegrid.core.exports import ID_COLUMN
 from safegrid.core.views import CapabilityRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView
 
 from . import selectors, services
@@ -27,6 +28,19 @@ class DocumentListView(ScopedListView):
     title = pgettext_lazy("navigation", "执法文书")
     create_url_name = "enforcement:document_create"
     create_capability = Cap.ISSUE_ENFORCEMENT
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("文书编号"), "number"),
+        (gettext_lazy("文书类型"), "get_doc_type_display"),
+        (gettext_lazy("场所"), "site.name"),
+        (gettext_lazy("当事人"), "party"),
+        (gettext_lazy("签发单位"), "organisation.name"),
+        (gettext_lazy("签发日期"), "issued_on"),
+        (gettext_lazy("整改期限"), "deadline"),
+        (gettext_lazy("状态"), "get_status_display"),
+        (gettext_lazy("更正的文书"), "corrects.number"),
+        (gettext_lazy("涉及隐患"), lambda d: [h.number for h in d.hazards.all()]),
+    ]
 
 
 class DocumentDetailView(ScopedDetailView):
@@ -144,6 +158,17 @@ class PenaltyListView(ScopedListView):
     title = pgettext_lazy("navigation", "行政处罚")
     create_url_name = "enforcement:penalty_create"
     create_capability = Cap.ISSUE_ENFORCEMENT
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("决定日期"), "decided_on"),
+        (gettext_lazy("当事人"), "party"),
+        (gettext_lazy("场所"), "site.name"),
+        (gettext_lazy("处罚种类"), "get_penalty_type_display"),
+        (gettext_lazy("金额（元）"), "amount"),
+        (gettext_lazy("处罚决定书"), "decision.number"),
+        (gettext_lazy("法律依据"), "legal_basis"),
+        (gettext_lazy("涉及隐患"), lambda p: [h.number for h in p.hazards.all()]),
+    ]
 
 
 class PenaltyDetailView(ScopedDetailView):

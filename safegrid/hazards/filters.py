@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -7,8 +7,11 @@ from safegrid.core.filters import ScopedFilterSet, SubtreeFilter
 from safegrid.orgs import selectors as org_selectors
 from safegrid.orgs.models import Region, Sector
 
-from .choices import DEADLINE_STATUSES, HandlingLevel, HazardGrade, HazardSource, HazardStatus
-from .models import Hazard
+from .choices import DEADLINE_STATUSES, HandlingLevel, HazardAction, HazardGrade, HazardSource, HazardStatus
+from .models import Hazard, HazardEvent
+
+# Timeline actions that move a hazard up a handling level (by the level itself or by the sweep).
+ESCALATION_ACTIONS = (HazardAction.ESCALATE, HazardAction.SWEEP_ESCALATE)
 
 
 class HazardFilterSet(ScopedFilterSet):
@@ -36,6 +39,14 @@ class HazardFilterSet(ScopedFilterSet):
     reported_to = django_filters.DateFilter(
         field_name="reported_at", lookup_expr="date__lte", label=gettext_lazy("上报止")
     )
+    closed_from = django_filters.DateFilter(
+        field_name="closed_at", lookup_expr="date__gte", label=gettext_lazy("销号起")
+    )
+    closed_to = django_filters.DateFilter(
+        field_name="closed_at", lookup_expr="date__lte", label=gettext_lazy("销号止")
+    )
+    is_open = django_filters.BooleanFilter(method="by_open", label=gettext_lazy("未销号"))
+    escalated = django_filters.BooleanFilter(method="by_escalated", label=gettext_lazy("曾提级"))
     site = django_filters.NumberFilter(field_name="site_id", label=gettext_lazy("场所"))
     scoped_filters = {
         "sector": lambda actor: org_selectors.sector_list(actor=actor),
@@ -56,6 +67,10 @@ class HazardFilterSet(ScopedFilterSet):
             "supervised",
             "reported_from",
             "reported_to",
+            "closed_from",
+            "closed_to",
+            "is_open",
+            "escalated",
             "site",
         ]
 
@@ -73,3 +88,16 @@ class HazardFilterSet(ScopedFilterSet):
             return queryset
         condition = Q(status__in=DEADLINE_STATUSES, deadline__lt=timezone.localdate())
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def by_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        condition = Q(status=HazardStatus.CLOSED)
+        return queryset.exclude(condition) if value else queryset.filter(condition)
+
+    def by_escalated(self, queryset, name, value):
+        """Escalated at least once (提级, by a level or by the overdue sweep): its timeline says so."""
+        if value is None:
+            return queryset
+        escalated = Exists(HazardEvent.objects.filter(hazard=OuterRef("pk"), action__in=ESCALATION_ACTIONS))
+        return queryset.filter(escalated) if value else queryset.exclude(escalated)

@@ -9,6 +9,7 @@ from django.views import View
 from safegrid.accounts.roles import Cap
 from safegrid.attachments import selectors as attachment_selectors
 from safegrid.core.exceptions import ApplicationError, CapabilityDenied, NotInScope
+from safegrid.core.exports import ID_COLUMN
 from safegrid.core.views import (
     CapabilityRequiredMixin,
     ScopedDetailView,
@@ -58,6 +59,27 @@ class HazardListView(ScopedListView):
     title = pgettext_lazy("navigation", "隐患排查治理")
     create_url_name = "hazards:hazard_report"
     create_capability = Cap.REPORT_HAZARD
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("隐患编号"), "number"),
+        (gettext_lazy("场所"), "site.name"),
+        (gettext_lazy("行业领域"), "site.sector.name"),
+        (gettext_lazy("网格"), "site.grid.name"),
+        (gettext_lazy("隐患描述"), "description"),
+        (gettext_lazy("隐患部位"), "location"),
+        (gettext_lazy("来源"), "get_source_display"),
+        (gettext_lazy("等级"), "get_grade_display"),
+        (gettext_lazy("挂牌督办"), "supervised"),
+        (gettext_lazy("状态"), "get_status_display"),
+        (gettext_lazy("处置层级"), "get_level_display"),
+        (gettext_lazy("上报时间"), "reported_at"),
+        (gettext_lazy("责任单位"), "responsible_org.name"),
+        (gettext_lazy("责任人"), "responsible_person"),
+        (gettext_lazy("整改期限"), "deadline"),
+        (gettext_lazy("逾期"), "is_overdue"),
+        (gettext_lazy("整改完成时间"), "rectified_at"),
+        (gettext_lazy("销号时间"), "closed_at"),
+    ]
 
     def get_queryset(self):
         queue = self.request.GET.get("queue")

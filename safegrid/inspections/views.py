@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from safegrid.accounts.roles import Cap
+from safegrid.core.exports import ID_COLUMN
 from safegrid.core.scope import grants_for
 from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
 from safegrid.hazards import selectors as hazard_selectors
@@ -20,6 +21,17 @@ class InspectionListView(ScopedListView):
     title = pgettext_lazy("navigation", "检查记录")
     create_url_name = "inspections:inspection_create"
     create_capability = Cap.ADD_INSPECTION
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("检查日期"), "inspected_on"),
+        (gettext_lazy("场所"), "site.name"),
+        (gettext_lazy("类型"), "get_kind_display"),
+        (gettext_lazy("检查单位"), "organisation.name"),
+        (gettext_lazy("检查人员"), "inspectors"),
+        (gettext_lazy("结论"), "get_result_display"),
+        (gettext_lazy("隐患数"), "hazard_count"),
+        (gettext_lazy("检查情况"), "summary"),
+    ]
 
 
 class InspectionDetailView(ScopedDetailView):

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from safegrid.accounts.roles import Cap
+from safegrid.core.exports import ID_COLUMN
 from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
 
 from . import forms, selectors, services
@@ -17,6 +18,14 @@ class RegionListView(ScopedListView):
     title = gettext_lazy("区划与网格")
     create_url_name = "orgs:region_create"
     create_capability = Cap.MANAGE_REGION
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("名称"), "name"),
+        (gettext_lazy("代码"), "code"),
+        (gettext_lazy("层级"), "get_kind_display"),
+        (gettext_lazy("上级"), "parent.name"),
+        (gettext_lazy("县城规划区"), "planning_area"),
+    ]
 
 
 class RegionDetailView(ScopedDetailView):
@@ -67,6 +76,15 @@ class SectorListView(ScopedListView):
     title = gettext_lazy("行业领域安委会")
     create_url_name = "orgs:sector_create"
     create_capability = Cap.MANAGE_SECTOR
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("行业领域"), "name"),
+        (gettext_lazy("代码"), "code"),
+        (gettext_lazy("安委会"), "committee_name"),
+        (gettext_lazy("牵头单位"), "lead_department.name"),
+        (gettext_lazy("所属区划"), "region.name"),
+        (gettext_lazy("每年最少会议"), "meetings_per_year"),
+    ]
 
 
 class SectorDetailView(ScopedDetailView):
@@ -116,6 +134,17 @@ class OrganisationListView(ScopedListView):
     title = gettext_lazy("组织机构")
     create_url_name = "orgs:organisation_create"
     create_capability = Cap.MANAGE_ORGANISATION
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("名称"), "name"),
+        (gettext_lazy("简称"), "short_name"),
+        (gettext_lazy("类型"), "get_kind_display"),
+        (gettext_lazy("所属区划"), "region.name"),
+        (gettext_lazy("行业领域"), "sector.name"),
+        (gettext_lazy("上级单位"), "parent.name"),
+        (gettext_lazy("联系人"), "contact_name"),
+        (gettext_lazy("启用"), "is_active"),
+    ]
 
 
 class OrganisationDetailView(ScopedDetailView):
@@ -160,6 +189,15 @@ class GridDutyListView(ScopedListView):
     title = gettext_lazy("网格职责清单")
     create_url_name = "orgs:gridduty_create"
     create_capability = Cap.MANAGE_GRIDDUTY
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("网格"), "grid.name"),
+        (gettext_lazy("岗位"), "get_role_display"),
+        (gettext_lazy("姓名"), "person_name"),
+        (gettext_lazy("所在单位"), "organisation.name"),
+        (gettext_lazy("巡查周期（天）"), "inspection_interval_days"),
+        (gettext_lazy("职责"), "duties"),
+    ]
 
 
 class GridDutyDetailView(ScopedDetailView):

@@ -4,9 +4,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from safegrid.accounts.roles import Cap
+from safegrid.core.exports import ID_COLUMN
 from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
 
 from . import forms, selectors, services
+from .choices import CertificateStatus
 from .filters import (
     CertificateFilterSet,
     CommendationFilterSet,
@@ -28,6 +30,23 @@ class PersonListView(ScopedListView):
     title = pgettext_lazy("navigation", "人员")
     create_url_name = "people:person_create"
     create_capability = Cap.MANAGE_PEOPLE
+    # Masked values only: the register's ID numbers and phones never leave the server in full.
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("姓名"), "name"),
+        (gettext_lazy("性别"), "get_gender_display"),
+        (gettext_lazy("身份证号"), "id_number_masked"),
+        (gettext_lazy("手机号码"), "phone_masked"),
+        (gettext_lazy("职务"), "title"),
+        (gettext_lazy("人员来源"), "get_source_display"),
+        (gettext_lazy("专兼职"), "get_employment_display"),
+        (
+            gettext_lazy("所在单位"),
+            lambda p: p.site.name if p.site else getattr(p.organisation, "name", None),
+        ),
+        (gettext_lazy("工作区划"), "region.name"),
+        (gettext_lazy("在岗"), "is_active"),
+    ]
 
 
 class PersonDetailView(ScopedDetailView):
@@ -94,6 +113,16 @@ class PostingListView(ScopedListView):
     title = pgettext_lazy("navigation", "岗位任职")
     create_url_name = "people:posting_create"
     create_capability = Cap.MANAGE_PEOPLE
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("人员"), "person.name"),
+        (gettext_lazy("岗位"), "get_post_display"),
+        (gettext_lazy("特种作业类别"), "get_operation_category_display"),
+        (gettext_lazy("任职地点"), lambda p: p.site.name if p.site else p.region.name),
+        (gettext_lazy("上岗日期"), "started_on"),
+        (gettext_lazy("离岗日期"), "ended_on"),
+        (gettext_lazy("无证上岗隐患"), "hazard.number"),
+    ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -184,6 +213,16 @@ class TeamListView(ScopedListView):
     title = pgettext_lazy("navigation", "安全队伍")
     create_url_name = "people:team_create"
     create_capability = Cap.MANAGE_PEOPLE
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("队伍名称"), "name"),
+        (gettext_lazy("队伍类型"), "get_kind_display"),
+        (gettext_lazy("所属区划"), lambda t: t.site.name if t.site else t.region.name),
+        (gettext_lazy("行业领域"), "sector.name"),
+        (gettext_lazy("牵头单位"), "organisation.name"),
+        (gettext_lazy("人数"), "member_count"),
+        (gettext_lazy("在用"), "is_active"),
+    ]
 
 
 class TeamDetailView(ScopedDetailView):
@@ -233,6 +272,17 @@ class TrainingListView(ScopedListView):
     title = pgettext_lazy("navigation", "培训")
     create_url_name = "people:training_create"
     create_capability = Cap.MANAGE_PEOPLE
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("培训日期"), "held_on"),
+        (gettext_lazy("培训名称"), "title"),
+        (gettext_lazy("培训类型"), "get_kind_display"),
+        (gettext_lazy("组织单位"), lambda t: t.site.name if t.site else t.organiser.name),
+        (gettext_lazy("培训地点"), "location"),
+        (gettext_lazy("学时"), "hours"),
+        (gettext_lazy("参训人数"), "attendee_count"),
+        (gettext_lazy("参训人次"), "person_times"),
+    ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -293,6 +343,20 @@ class CertificateListView(ScopedListView):
     title = pgettext_lazy("navigation", "持证管理")
     create_url_name = "people:certificate_create"
     create_capability = Cap.MANAGE_PEOPLE
+    # The number embeds the holder's ID number in most certificates: masked, like on the page.
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("证书类型"), "get_kind_display"),
+        (gettext_lazy("证书编号"), "number_masked"),
+        (gettext_lazy("持证人"), "person.name"),
+        (gettext_lazy("作业类别"), "get_category_display"),
+        (gettext_lazy("发证机关"), "issuing_authority"),
+        (gettext_lazy("发证日期"), "issue_date"),
+        (gettext_lazy("应复审日期"), "review_due_date"),
+        (gettext_lazy("复审日期"), "reviewed_on"),
+        (gettext_lazy("有效期至"), "expiry_date"),
+        (gettext_lazy("状态"), lambda c: CertificateStatus(c.status).label),
+    ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -371,6 +435,15 @@ class CommendationListView(ScopedListView):
     title = pgettext_lazy("navigation", "评先评优")
     create_url_name = "people:commendation_create"
     create_capability = Cap.MANAGE_COMMENDATION
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("日期"), "awarded_on"),
+        (gettext_lazy("表彰名称"), "title"),
+        (gettext_lazy("类型"), "get_kind_display"),
+        (gettext_lazy("受表彰对象"), "recipient"),
+        (gettext_lazy("表彰单位"), "issuer.name"),
+        (gettext_lazy("文号"), "document_number"),
+    ]
 
 
 class CommendationDetailView(ScopedDetailView):

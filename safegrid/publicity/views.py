@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from safegrid.accounts.roles import Cap
 from safegrid.attachments import selectors as attachment_selectors
+from safegrid.core.exports import ID_COLUMN
 from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
 
 from . import selectors, services
@@ -23,6 +24,15 @@ class ActivityListView(ScopedListView):
     title = pgettext_lazy("navigation", "宣传活动")
     create_url_name = "publicity:activity_create"
     create_capability = Cap.RECORD_PUBLICITY
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("活动日期"), "date"),
+        (gettext_lazy("活动名称"), "title"),
+        (gettext_lazy("宣传形式"), "get_channel_display"),
+        (gettext_lazy("组织单位"), "organiser.name"),
+        (gettext_lazy("活动地点"), "region.name"),
+        (gettext_lazy("受众人数"), "audience_count"),
+    ]
 
 
 class ActivityDetailView(ScopedDetailView):
@@ -105,6 +115,13 @@ class PlanListView(ScopedListView):
     title = pgettext_lazy("navigation", "年度宣传计划")
     create_url_name = "publicity:plan_create"
     create_capability = Cap.MANAGE_PUBLICITY_PLAN
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("年度"), "year"),
+        (gettext_lazy("计划名称"), "title"),
+        (gettext_lazy("县（区）"), "region.name"),
+        (gettext_lazy("更新时间"), "updated_at"),
+    ]
 
 
 class PlanDetailView(ScopedDetailView):

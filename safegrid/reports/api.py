@@ -1,6 +1,10 @@
 """The four-colour map and the sector × township matrix through the REST API (token or session),
 the same data the map page draws."""
 
+import datetime
+from dataclasses import fields
+
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -13,7 +17,8 @@ from safegrid.orgs import selectors as org_selectors
 from safegrid.orgs.models import Sector
 from safegrid.risks.choices import RiskLevel
 
-from . import risk_map
+from . import risk_map, statistics
+from .forms import MAX_DAYS
 
 
 class _RiskView(APIView):
@@ -84,3 +89,65 @@ class RiskMatrixAPIView(_RiskView):
             for sector, township, counts in matrix.records()
         ]
         return Response(rows)
+
+
+class StatisticsQuery(serializers.Serializer):
+    date_from = serializers.DateField(
+        required=False, help_text="起始日期（含），Asia/Shanghai 日历日；默认本年 1 月 1 日"
+    )
+    date_to = serializers.DateField(required=False, help_text="截止日期（含）；默认本年 12 月 31 日")
+
+    def validate(self, attrs):
+        today = timezone.localdate()
+        attrs.setdefault("date_from", datetime.date(today.year, 1, 1))
+        attrs.setdefault("date_to", datetime.date(today.year, 12, 31))
+        if attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"date_to": "截止日期不能早于起始日期。"})
+        if (attrs["date_to"] - attrs["date_from"]).days > MAX_DAYS:
+            raise serializers.ValidationError({"date_to": "统计周期不能超过五年。"})
+        return attrs
+
+
+def _figures_serializer() -> serializers.Serializer:
+    """Figures as an output serializer: one field per dataclass field, null where the actor may not
+    see that group (see statistics.Figures)."""
+    money = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": True, "allow_null": True}
+    columns: dict[str, serializers.Field] = {}
+    for f in fields(statistics.Figures):
+        if f.name in ("date_from", "date_to", "today"):
+            columns[f.name] = serializers.DateField()
+        elif "Decimal" in str(f.type):
+            columns[f.name] = serializers.DecimalField(**money)
+        elif "float" in str(f.type):
+            columns[f.name] = serializers.FloatField(
+                allow_null=True, help_text="整改率：已整改 / 发现（0—1）"
+            )
+        else:
+            columns[f.name] = serializers.IntegerField(allow_null=True)
+    return inline_serializer("StatisticsFigures", columns)
+
+
+FiguresSerializer = _figures_serializer()
+
+
+class StatisticsAPIView(APIView):
+    """DESIGN.md §7 统计指标：一个统计周期（起止日期均含）内、本人可见范围内的各项数字；无权查看的
+    一组指标为 null（不是 0）。与统计分析页面同一定义。"""
+
+    permission_classes = [HasCapability]
+
+    def capability_for_action(self) -> str:
+        return Cap.VIEW_HAZARD
+
+    @extend_schema(parameters=[StatisticsQuery], responses={200: FiguresSerializer})
+    def get(self, request):
+        today = timezone.localdate()
+        query = StatisticsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        result = statistics.figures(
+            actor=request.user,
+            date_from=query.validated_data["date_from"],
+            date_to=query.validated_data["date_to"],
+            today=today,
+        )
+        return Response(type(FiguresSerializer)(result.as_dict()).data)

@@ -161,3 +161,73 @@ class RiskMatrixExportView(CapabilityRequiredMixin, View):
         )
         response["Content-Disposition"] = 'attachment; filename="risk-matrix.xlsx"'
         return response
+
+
+class DashboardView(CapabilityRequiredMixin, TemplateView):
+    """统计分析: the §7 figures of a period in the actor's scope, monthly trend, breakdowns by sector
+    and township, overdue and escalated hazards, meeting and drill compliance. Every number links
+    to the list that reproduces it (see dashboard.Card.counts). Every business role reads hazards;
+    the groups of figures follow the actor's other capabilities."""
+
+    capability = Cap.VIEW_HAZARD
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        from django.utils import timezone
+
+        from . import dashboard, statistics
+        from .forms import PeriodForm
+
+        context = super().get_context_data(**kwargs)
+        actor = self.request.user
+        today = timezone.localdate()
+        form = PeriodForm(self.request.GET, today=today)
+        context.update(title=_("统计分析"), form=form, today=today)
+        if not form.is_valid():
+            return context
+        date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        figures = statistics.figures(actor=actor, date_from=date_from, date_to=date_to, today=today)
+        trend = dashboard.trend_rows(statistics.hazard_monthly_trend(actor=actor, today=today))
+        by_sector = statistics.hazard_breakdown_by_sector(
+            actor=actor, date_from=date_from, date_to=date_to, today=today
+        )
+        by_area = statistics.hazard_breakdown_by_area(
+            actor=actor, date_from=date_from, date_to=date_to, today=today
+        )
+        context.update(
+            figures=figures,
+            sections=dashboard.sections(figures),
+            trend=trend,
+            by_sector=dashboard.breakdown_rows(by_sector, figures, by="sector"),
+            by_area=dashboard.breakdown_rows(by_area, figures, by="within"),
+            overdue=statistics.overdue_hazards(actor=actor, today=today),
+            escalated=statistics.escalated_open_hazards(actor=actor),
+            charts={
+                "months": [row["label"] for row in trend],
+                "found": [row["found"] for row in trend],
+                "closed": [row["closed"] for row in trend],
+                "found_urls": [row["found_url"] for row in trend],
+                "closed_urls": [row["closed_url"] for row in trend],
+                "sectors": [r.name for r in by_sector],
+                "sector_found": [r.found for r in by_sector],
+                "sector_closed": [r.closed for r in by_sector],
+                "areas": [r.name for r in by_area],
+                "area_found": [r.found for r in by_area],
+                "area_closed": [r.closed for r in by_area],
+                "labels": {"found": _("发现隐患"), "closed": _("已销号")},
+            },
+            period_query=self.request.GET.urlencode(),
+        )
+        if grants_for(actor, Cap.VIEW_DISPATCH):
+            from safegrid.dispatch.selectors import cadence_compliance
+
+            context["cadence"] = cadence_compliance(actor=actor, year=date_to.year, today=today)
+            context["cadence_year"] = date_to.year
+        if grants_for(actor, Cap.VIEW_EMERGENCY):
+            from safegrid.emergency.selectors import compliance_summary, drill_compliance
+
+            context["drill_summary"] = compliance_summary(
+                drill_compliance(actor=actor, year=date_to.year, today=today)
+            )
+            context["drill_year"] = date_to.year
+        return context

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView
 
 from safegrid.accounts.roles import Cap
+from safegrid.core.exports import ID_COLUMN
 from safegrid.core.views import CapabilityRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView
 
 from . import selectors, services
@@ -19,6 +20,19 @@ class RiskPointListView(ScopedListView):
     title = pgettext_lazy("navigation", "风险分级与四色图")
     create_url_name = "risks:risk_point_create"
     create_capability = Cap.MANAGE_RISK
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("风险点"), "name"),
+        (gettext_lazy("场所"), "site.name"),
+        (gettext_lazy("所在区域"), "area"),
+        (gettext_lazy("评估方法"), lambda p: p.method.upper()),
+        (gettext_lazy("风险值"), "score"),
+        (gettext_lazy("风险等级"), "get_level_display"),
+        (gettext_lazy("管控层级"), "get_control_level_display"),
+        (gettext_lazy("责任人"), "responsible_person"),
+        (gettext_lazy("管控措施"), "control_measures"),
+        (gettext_lazy("评估时间"), "assessed_at"),
+    ]
 
 
 class RiskPointDetailView(ScopedDetailView):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "sites"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("new/", views.SiteCreateView.as_view(), name="site_create"),
     path("<int:pk>/", views.SiteDetailView.as_view(), name="site_detail"),
     path("<int:pk>/edit/", views.SiteEditView.as_view(), name="site_edit"),
+    path("import/", import_views.SiteImportView.as_view(), name="site_import"),
+    path("import/template/", import_views.SiteImportTemplateView.as_view(), name="site_import_template"),
 ]

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from safegrid.accounts.roles import Cap
+from safegrid.core.exports import ID_COLUMN
 from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
 
 from . import forms, selectors, services
@@ -16,6 +17,21 @@ class SiteListView(ScopedListView):
     title = pgettext_lazy("navigation", "场所")
     create_url_name = "sites:site_create"
     create_capability = Cap.ADD_SITE
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("名称"), "name"),
+        (gettext_lazy("统一社会信用代码"), "credit_code"),
+        (gettext_lazy("类别"), "get_category_display"),
+        (gettext_lazy("类型"), "get_kind_display"),
+        (gettext_lazy("行业领域"), "sector.name"),
+        (gettext_lazy("乡镇（街道）"), "grid.parent.name"),
+        (gettext_lazy("网格"), "grid.name"),
+        (gettext_lazy("地址"), "address"),
+        (gettext_lazy("重点场所"), "is_key"),
+        (gettext_lazy("规模"), "get_size_display"),
+        (gettext_lazy("从业人数"), "employees"),
+        (gettext_lazy("经营状态"), "get_business_status_display"),
+    ]
 
 
 class SiteDetailView(ScopedDetailView):

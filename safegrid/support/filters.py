@@ -27,6 +27,12 @@ def _sectors(actor):
 class FundAllocationFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=gettext_lazy("资金名称"))
     year = django_filters.NumberFilter(label=gettext_lazy("年度"))
+    year_from = django_filters.NumberFilter(
+        field_name="year", lookup_expr="gte", label=gettext_lazy("起始年度")
+    )
+    year_to = django_filters.NumberFilter(
+        field_name="year", lookup_expr="lte", label=gettext_lazy("截止年度")
+    )
     purpose = django_filters.ChoiceFilter(choices=FundPurpose.choices, label=gettext_lazy("用途"))
     within = SubtreeFilter(
         queryset=Region.objects.none(), path_field="region_path", label=gettext_lazy("区划")
@@ -35,7 +41,7 @@ class FundAllocationFilterSet(ScopedFilterSet):
 
     class Meta:
         model = FundAllocation
-        fields = ["q", "year", "purpose", "within"]
+        fields = ["q", "year", "year_from", "year_to", "purpose", "within"]
 
 
 class ExpertFilterSet(ScopedFilterSet):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView
 
 from safegrid.accounts.roles import Cap
+from safegrid.core.exports import ID_COLUMN
 from safegrid.core.scope import grants_for
 from safegrid.core.views import CapabilityRequiredMixin, ScopedDetailView, ScopedListView, ServiceFormView
 
@@ -47,6 +48,18 @@ class FundListView(ScopedListView):
     title = pgettext_lazy("navigation", "资金保障")
     create_url_name = "support:fund_create"
     create_capability = Cap.MANAGE_FUNDS
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("年度"), "year"),
+        (gettext_lazy("资金名称"), "title"),
+        (gettext_lazy("用途"), "get_purpose_display"),
+        (gettext_lazy("资金来源"), "source"),
+        (gettext_lazy("文号"), "document_number"),
+        (gettext_lazy("区划"), "region.name"),
+        (gettext_lazy("行业领域"), "sector.name"),
+        (gettext_lazy("安排金额（元）"), "amount"),
+        (gettext_lazy("已支出（元）"), "spent"),
+    ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -117,6 +130,17 @@ class ExpertListView(ScopedListView):
     title = pgettext_lazy("navigation", "专家库")
     create_url_name = "support:expert_create"
     create_capability = Cap.MANAGE_EXPERTS
+    # The phone masked, like on the page.
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("姓名"), "name"),
+        (gettext_lazy("专业领域"), lambda e: [s.name for s in e.specialties.all()]),
+        (gettext_lazy("职称"), "title"),
+        (gettext_lazy("工作单位"), "employer"),
+        (gettext_lazy("联系电话"), "masked_phone"),
+        (gettext_lazy("所属区划"), "region.name"),
+        (gettext_lazy("在库"), "is_active"),
+    ]
 
 
 class ExpertDetailView(ScopedDetailView):
@@ -173,6 +197,16 @@ class EngagementListView(ScopedListView):
     title = pgettext_lazy("navigation", "专家服务")
     create_url_name = "support:engagement_create"
     create_capability = Cap.MANAGE_EXPERTS
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("开始日期"), "start_date"),
+        (gettext_lazy("结束日期"), "end_date"),
+        (gettext_lazy("服务场所"), "site.name"),
+        (gettext_lazy("服务事项"), "purpose"),
+        (gettext_lazy("专家人数"), "expert_count"),
+        (gettext_lazy("发现问题"), "finding_count"),
+        (gettext_lazy("费用（元）"), "cost"),
+    ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -276,6 +310,15 @@ class EvaluationListView(ScopedListView):
     title = pgettext_lazy("navigation", "责任考评")
     create_url_name = "support:evaluation_create"
     create_capability = Cap.MANAGE_EVALUATION
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("年度"), "year"),
+        (gettext_lazy("被考核单位"), "unit.name"),
+        (gettext_lazy("得分"), "total_score"),
+        (gettext_lazy("满分"), "max_score"),
+        (gettext_lazy("一票否决"), "vetoed"),
+        (gettext_lazy("考核单位"), "evaluator"),
+    ]
 
 
 class EvaluationDetailView(ScopedDetailView):
@@ -371,6 +414,16 @@ class LeadershipListView(ScopedListView):
     title = pgettext_lazy("navigation", "领导责任")
     create_url_name = "support:leadership_create"
     create_capability = Cap.MANAGE_EVALUATION
+    export_columns = [
+        ID_COLUMN,
+        (gettext_lazy("年度"), "year"),
+        (gettext_lazy("姓名"), "official_name"),
+        (gettext_lazy("职务"), "post"),
+        (gettext_lazy("第一责任人"), "is_first_responsible"),
+        (gettext_lazy("所在单位"), "organisation.name"),
+        (gettext_lazy("分管工作"), "portfolio"),
+        (gettext_lazy("责任书签订日期"), "letter_signed_on"),
+    ]
 
 
 class LeadershipDetailView(ScopedDetailView):

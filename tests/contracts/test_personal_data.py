@@ -30,6 +30,7 @@ EXTRA_ROUTES = [
     "reports:home",
     "notifications:inbox",
     "core:audit_list",
+    "core:audit_list?format=xlsx",
     "api:me",
     "people:person_import",
     "people:certificate_import",
@@ -37,6 +38,10 @@ EXTRA_ROUTES = [
     "people:certificate_import_template",
     "api:training-person-times",
     "reports:risk_matrix_export",
+    "sites:site_import",
+    "sites:site_import_template",
+    "hazards:hazard_import",
+    "hazards:hazard_import_template",
 ]
 
 
@@ -53,7 +58,7 @@ def _workbook_text(content: bytes) -> str:
 def _text(response) -> str:
     """Everything a response shows: its text, and the cells of any workbook in it or linked from it."""
     if response.get("Content-Type", "").startswith(XLSX):
-        return _workbook_text(response.content)
+        return _workbook_text(response.getvalue())  # list exports are streamed (FileResponse)
     body = response.content.decode()
     for encoded in DATA_LINK.findall(body):
         body += "\n" + _workbook_text(base64.b64decode(encoded))
@@ -97,12 +102,19 @@ def _bad_import_file(world) -> SimpleUploadedFile:
     return SimpleUploadedFile("people.xlsx", out.getvalue(), content_type=XLSX)
 
 
+def _route_url(route: str) -> str:
+    """A route name, optionally with a query string ("core:audit_list?format=xlsx")."""
+    name, _, query = route.partition("?")
+    return reverse(name) + (f"?{query}" if query else "")
+
+
 def _urls(world) -> list[str]:
-    urls = [reverse(name) for name in EXTRA_ROUTES]
+    urls = [_route_url(route) for route in EXTRA_ROUTES]
     for r in RESOURCES:
         objects = r.objects(world)
         urls += [
             reverse(r.list_page),
+            reverse(r.list_page) + "?format=xlsx",  # the list's Excel export (every row)
             reverse(r.create_page),
             reverse(f"api:{r.api}-list") + "?page_size=200",
         ]
@@ -154,6 +166,9 @@ def test_the_scan_would_see_a_leak(world, client):
     text = _text(page)
     assert mask_id_number(person.id_number) in text and mask_phone(person.phone) in text
     assert person.id_number not in text and person.phone not in text
+    exported = _text(client.get(reverse("people:person_list"), {"format": "xlsx"}))
+    assert mask_id_number(person.id_number) in exported and mask_phone(person.phone) in exported
+    assert person.id_number not in exported and person.phone not in exported
     book = Workbook()
     book.active["A1"] = person.id_number
     out = io.BytesIO()

@@ -20,7 +20,10 @@ TRANSLATED_OR_COMMENT = re.compile(
     r"\{#.*?#\}"
     r"|\{%\s*comment\b.*?%\}.*?\{%\s*endcomment\s*%\}"
     r"|\{%\s*blocktrans(?:late)?\b.*?%\}.*?\{%\s*endblocktrans(?:late)?\s*%\}"
-    r"|\{%\s*trans(?:late)?\s.*?%\}",
+    r"|\{%\s*trans(?:late)?\s.*?%\}"
+    # a translated literal as a tag or filter argument: {% include … with title=_("标题") %}
+    r"|\b_\(\"[^\"\n]*\"\)"
+    r"|\b_\('[^'\n]*'\)",
     re.DOTALL,
 )
 
@@ -58,8 +61,10 @@ def test_the_guard_sees_literals_but_not_translated_text_or_comments():
         "{% endblocktranslate %}\n"
         "{% if a %}；{% endif %} · — SafeGrid\n"
         "{% comment %}\n多行注释\n{% endcomment %}\n"
+        '{% include "x.html" with title=_("标题") other=\'_(x)\' %}\n'
+        '{% include "x.html" with title="未翻译的参数" %}\n'
     )
-    assert untranslated_lines(text) == [2, 6]
+    assert untranslated_lines(text) == [2, 6, 11]
 
 
 def test_templates_have_no_untranslated_chinese():

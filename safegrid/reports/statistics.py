@@ -1,0 +1,442 @@
+"""The figures of DESIGN.md §7, defined once for a period and the actor's scope, and reused by the
+dashboard, the API, the exports and the bulletin.
+
+A period is two calendar dates in Asia/Shanghai, both included. Every group of figures belongs to a
+capability: an actor without it gets None for the whole group (so pages hide it), never zeros.
+Where an app already defines a figure (people, publicity, emergency, support, dispatch) it is
+reused from that app's selector; the others are built here on the apps' scoped querysets, so every
+count equals the number of rows the actor could list."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+
+from safegrid.accounts.roles import Cap
+from safegrid.core.scope import grants_for
+from safegrid.dispatch import selectors as dispatch_selectors
+from safegrid.emergency import selectors as emergency_selectors
+from safegrid.enforcement import selectors as enforcement_selectors
+from safegrid.enforcement.choices import DocumentStatus
+from safegrid.hazards import selectors as hazard_selectors
+from safegrid.hazards.choices import DEADLINE_STATUSES, HazardGrade, HazardStatus
+from safegrid.hazards.filters import ESCALATION_ACTIONS
+from safegrid.hazards.models import Hazard, HazardEvent
+from safegrid.inspections import selectors as inspection_selectors
+from safegrid.orgs import selectors as org_selectors
+from safegrid.orgs.choices import RegionKind
+from safegrid.people import selectors as people_selectors
+from safegrid.people.choices import CertificateStatus
+from safegrid.publicity import selectors as publicity_selectors
+from safegrid.support import selectors as support_selectors
+
+ZERO = Decimal("0.00")
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Local midnight (Asia/Shanghai) at the start of `day`, as an aware datetime."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def reported_between(date_from: datetime.date, date_to: datetime.date, field: str = "reported_at") -> Q:
+    """Rows whose `field` (a datetime) falls on a local date in [date_from, date_to]. Written as a
+    half-open datetime range so that the (region_path, reported_at) index serves it."""
+    return Q(
+        **{f"{field}__gte": day_start(date_from), f"{field}__lt": day_start(date_to + datetime.timedelta(1))}
+    )
+
+
+def escalated_q() -> Exists:
+    """Hazards escalated at least once (by a level or by the overdue sweep) — the hazard list's
+    `escalated` filter."""
+    return Exists(HazardEvent.objects.filter(hazard=OuterRef("pk"), action__in=ESCALATION_ACTIONS))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """DESIGN.md §7 for one period and one actor's scope. None = the actor may not see that kind of
+    record (the whole group is None), never "zero"."""
+
+    date_from: datetime.date
+    date_to: datetime.date
+    today: datetime.date
+
+    # 排查整改 (VIEW_INSPECTION): distinct sites with ≥ 1 inspection in the period; inspections.
+    places_inspected: int | None
+    inspections: int | None
+    # 排查整改 (VIEW_HAZARD): hazards reported in the period; of those, closed (销号); rectified /
+    # found (None when nothing was found); of those, major; and, as of `today` whatever the period,
+    # overdue (deadline passed, not rectified) and escalated at least once and still open.
+    hazards_found: int | None
+    hazards_rectified: int | None
+    rectification_rate: float | None
+    major_hazards: int | None
+    hazards_overdue: int | None
+    hazards_escalated_open: int | None
+    # 执法 (VIEW_ENFORCEMENT): penalties decided and their amount, documents issued in the period.
+    penalties: int | None
+    penalty_amount: Decimal | None
+    documents_issued: int | None
+    # 队伍建设 (VIEW_PEOPLE): trainings held in the period and their person-times (人次);
+    # certificates by status as of `today` (valid, expiring within the reminder window, expired).
+    trainings: int | None
+    training_person_times: int | None
+    certificates_valid: int | None
+    certificates_expiring: int | None
+    certificates_expired: int | None
+    # 宣传培训 (VIEW_PUBLICITY): activities in the period, enterprise visits (one per site visited by
+    # an activity), lectures.
+    publicity_activities: int | None
+    enterprise_visits: int | None
+    lectures: int | None
+    # 实战演练 (VIEW_EMERGENCY): drills held and their participants; plan versions issued (written or
+    # revised) by the actor's own scope.
+    drills: int | None
+    drill_participants: int | None
+    plans_written_or_revised: int | None
+    # 调度机制 (VIEW_DISPATCH): meetings held in the period; meetings required by the cadence of the
+    # bodies the actor reads, over the cadence periods lying wholly inside the period.
+    meetings_held: int | None
+    meetings_required: int | None
+    # 基础保障 (VIEW_SUPPORT): allocations of the budget years the period touches (count, amount, and
+    # what was spent against them); expert engagements started in the period, expert-days (experts ×
+    # days), cost and problems found.
+    fund_allocations: int | None
+    funds_allocated: Decimal | None
+    funds_spent: Decimal | None
+    expert_engagements: int | None
+    expert_days: int | None
+    expert_cost: Decimal | None
+    expert_problems: int | None
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _none(*names: str) -> dict:
+    return dict.fromkeys(names)
+
+
+def _inspection_figures(actor, date_from, date_to) -> dict:
+    if not grants_for(actor, Cap.VIEW_INSPECTION):
+        return _none("places_inspected", "inspections")
+    row = (
+        inspection_selectors.inspection_list(actor=actor)
+        .filter(inspected_on__gte=date_from, inspected_on__lte=date_to)
+        .order_by()
+        .aggregate(n=Count("id"), places=Count("site_id", distinct=True))
+    )
+    return {"places_inspected": row["places"], "inspections": row["n"]}
+
+
+def _hazard_figures(actor, date_from, date_to, today) -> dict:
+    names = (
+        "hazards_found",
+        "hazards_rectified",
+        "rectification_rate",
+        "major_hazards",
+        "hazards_overdue",
+        "hazards_escalated_open",
+    )
+    if not grants_for(actor, Cap.VIEW_HAZARD):
+        return _none(*names)
+    in_period = reported_between(date_from, date_to)
+    row = (
+        Hazard.objects.visible_to(actor, Cap.VIEW_HAZARD)
+        .order_by()
+        .aggregate(
+            found=Count("id", filter=in_period),
+            rectified=Count("id", filter=in_period & Q(status=HazardStatus.CLOSED)),
+            major=Count("id", filter=in_period & Q(grade=HazardGrade.MAJOR)),
+            overdue=Count("id", filter=Q(status__in=DEADLINE_STATUSES, deadline__lt=today)),
+            escalated=Count("id", filter=~Q(status=HazardStatus.CLOSED) & Q(escalated_q())),
+        )
+    )
+    return {
+        "hazards_found": row["found"],
+        "hazards_rectified": row["rectified"],
+        "rectification_rate": rate(row["rectified"], row["found"]),
+        "major_hazards": row["major"],
+        "hazards_overdue": row["overdue"],
+        "hazards_escalated_open": row["escalated"],
+    }
+
+
+def rate(part: int, whole: int) -> float | None:
+    """part / whole as a fraction rounded to 4 places; None when whole is 0."""
+    return round(part / whole, 4) if whole else None
+
+
+def _enforcement_figures(actor, date_from, date_to) -> dict:
+    if not grants_for(actor, Cap.VIEW_ENFORCEMENT):
+        return _none("penalties", "penalty_amount", "documents_issued")
+    penalties = (
+        enforcement_selectors.penalty_list(actor=actor)
+        .filter(decided_on__gte=date_from, decided_on__lte=date_to)
+        .order_by()
+        .aggregate(n=Count("id"), amount=Sum("amount"))
+    )
+    documents = (
+        enforcement_selectors.document_list(actor=actor)
+        .filter(status=DocumentStatus.ISSUED, issued_on__gte=date_from, issued_on__lte=date_to)
+        .order_by()
+        .count()
+    )
+    return {
+        "penalties": penalties["n"],
+        "penalty_amount": penalties["amount"] or ZERO,
+        "documents_issued": documents,
+    }
+
+
+def _people_figures(actor, date_from, date_to, today) -> dict:
+    names = (
+        "trainings",
+        "training_person_times",
+        "certificates_valid",
+        "certificates_expiring",
+        "certificates_expired",
+    )
+    if not grants_for(actor, Cap.VIEW_PEOPLE):
+        return _none(*names)
+    # people_figures also counts people and teams (three queries we do not need): the training and
+    # certificate parts are the app's own selectors, called directly.
+    trainings = (
+        people_selectors.training_list(actor=actor)
+        .filter(held_on__gte=date_from, held_on__lte=date_to)
+        .order_by()
+        .aggregate(n=Count("id"), times=Sum("person_times"))
+    )
+    certificates = people_selectors.certificate_status_counts(actor=actor, today=today)
+    return {
+        "trainings": trainings["n"],
+        "training_person_times": trainings["times"] or 0,
+        "certificates_valid": certificates[CertificateStatus.VALID],
+        "certificates_expiring": certificates[CertificateStatus.EXPIRY_DUE],
+        "certificates_expired": certificates[CertificateStatus.EXPIRED],
+    }
+
+
+def _publicity_figures(actor, date_from, date_to) -> dict:
+    if not grants_for(actor, Cap.VIEW_PUBLICITY):
+        return _none("publicity_activities", "enterprise_visits", "lectures")
+    f = publicity_selectors.activity_figures(actor=actor, date_from=date_from, date_to=date_to)
+    return {
+        "publicity_activities": f.activities,
+        "enterprise_visits": f.enterprise_visits,
+        "lectures": f.lectures,
+    }
+
+
+def _emergency_figures(actor, date_from, date_to) -> dict:
+    if not grants_for(actor, Cap.VIEW_EMERGENCY):
+        return _none("drills", "drill_participants", "plans_written_or_revised")
+    f = emergency_selectors.emergency_figures(actor=actor, date_from=date_from, date_to=date_to)
+    return {
+        "drills": f.drills,
+        "drill_participants": f.participants,
+        "plans_written_or_revised": f.plans_written_or_revised,
+    }
+
+
+def _dispatch_figures(actor, date_from, date_to, today) -> dict:
+    if not grants_for(actor, Cap.VIEW_DISPATCH):
+        return _none("meetings_held", "meetings_required")
+    held = (
+        dispatch_selectors.meeting_list(actor=actor)
+        .filter(held_on__gte=date_from, held_on__lte=date_to)
+        .order_by()
+        .values("pk")
+        .count()
+    )
+    required = 0
+    for year in range(date_from.year, date_to.year + 1):
+        for body in dispatch_selectors.cadence_compliance(actor=actor, year=year, today=today):
+            required += sum(
+                p.period.required
+                for p in body.periods
+                if date_from <= p.period.start and p.period.end <= date_to
+            )
+    return {"meetings_held": held, "meetings_required": required}
+
+
+def _support_figures(actor, date_from, date_to) -> dict:
+    names = (
+        "fund_allocations",
+        "funds_allocated",
+        "funds_spent",
+        "expert_engagements",
+        "expert_days",
+        "expert_cost",
+        "expert_problems",
+    )
+    if not grants_for(actor, Cap.VIEW_SUPPORT):
+        return _none(*names)
+    allocations = support_selectors.fund_list(actor=actor).filter(
+        year__gte=date_from.year, year__lte=date_to.year
+    )
+    total = support_selectors.fund_grand_total(
+        support_selectors.fund_totals(actor=actor, allocations=allocations)
+    )
+    experts = support_selectors.engagement_figures(actor=actor, date_from=date_from, date_to=date_to)
+    return {
+        "fund_allocations": allocations.order_by().values("pk").count(),
+        "funds_allocated": total.allocated,
+        "funds_spent": total.spent,
+        "expert_engagements": experts.engagements,
+        "expert_days": experts.expert_days,
+        "expert_cost": experts.cost,
+        "expert_problems": experts.problems,
+    }
+
+
+def figures(
+    *, actor, date_from: datetime.date, date_to: datetime.date, today: datetime.date | None = None
+) -> Figures:
+    """Every §7 figure for [date_from, date_to] (local dates, both included) in the actor's scope.
+    `today` (default: today in Asia/Shanghai) fixes the figures that are "as of now" (overdue,
+    escalated, certificates, cadence). A bounded number of queries, whatever the row counts."""
+    if date_from > date_to:
+        raise ValueError("date_from after date_to")
+    today = today or timezone.localdate()
+    values: dict = {"date_from": date_from, "date_to": date_to, "today": today}
+    values |= _inspection_figures(actor, date_from, date_to)
+    values |= _hazard_figures(actor, date_from, date_to, today)
+    values |= _enforcement_figures(actor, date_from, date_to)
+    values |= _people_figures(actor, date_from, date_to, today)
+    values |= _publicity_figures(actor, date_from, date_to)
+    values |= _emergency_figures(actor, date_from, date_to)
+    values |= _dispatch_figures(actor, date_from, date_to, today)
+    values |= _support_figures(actor, date_from, date_to)
+    return Figures(**values)
+
+
+# ---- trends and breakdowns (hazards) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """Hazards reported in one month, and hazards closed (销号) in that month."""
+
+    month: datetime.date  # the first day
+    last_day: datetime.date
+    found: int
+    closed: int
+
+
+def months_back(today: datetime.date, n: int = 12) -> list[tuple[datetime.date, datetime.date]]:
+    """The n calendar months ending with today's, oldest first, as (first day, last day)."""
+    result = []
+    year, month = today.year, today.month
+    for _i in range(n):
+        first = datetime.date(year, month, 1)
+        nxt = datetime.date(year + (month == 12), month % 12 + 1, 1)
+        result.append((first, nxt - datetime.timedelta(days=1)))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return result[::-1]
+
+
+def hazard_monthly_trend(*, actor, today: datetime.date | None = None, months: int = 12) -> list[MonthCount]:
+    """Found and closed per month over the last `months` months (today's included). One query."""
+    today = today or timezone.localdate()
+    spans = months_back(today, months)
+    aggregates = {}
+    for i, (first, last) in enumerate(spans):
+        aggregates[f"f{i}"] = Count("id", filter=reported_between(first, last))
+        aggregates[f"c{i}"] = Count(
+            "id", filter=Q(status=HazardStatus.CLOSED) & reported_between(first, last, "closed_at")
+        )
+    row = hazard_selectors.hazard_list(actor=actor).order_by().aggregate(**aggregates)
+    return [
+        MonthCount(month=first, last_day=last, found=row[f"f{i}"], closed=row[f"c{i}"])
+        for i, (first, last) in enumerate(spans)
+    ]
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """Hazards reported in the period in one sector or one area: found, of those closed, still open,
+    and overdue now."""
+
+    key: int  # sector id or region id
+    name: str
+    found: int
+    closed: int
+    open: int
+    overdue: int
+
+
+def _breakdown_aggregates(prefix: str, condition: Q, date_from, date_to, today) -> dict:
+    base = condition & reported_between(date_from, date_to)
+    return {
+        f"{prefix}_found": Count("id", filter=base),
+        f"{prefix}_closed": Count("id", filter=base & Q(status=HazardStatus.CLOSED)),
+        f"{prefix}_overdue": Count("id", filter=base & Q(status__in=DEADLINE_STATUSES, deadline__lt=today)),
+    }
+
+
+def _rows(row: dict, items: list[tuple[str, int, str]]) -> list[BreakdownRow]:
+    result = []
+    for prefix, key, name in items:
+        found, closed = row[f"{prefix}_found"], row[f"{prefix}_closed"]
+        result.append(BreakdownRow(key, name, found, closed, found - closed, row[f"{prefix}_overdue"]))
+    return result
+
+
+def hazard_breakdown_by_sector(
+    *, actor, date_from: datetime.date, date_to: datetime.date, today: datetime.date | None = None
+) -> list[BreakdownRow]:
+    """Per sector the actor may filter by (its sector list), in the sectors' order. Two queries."""
+    today = today or timezone.localdate()
+    sectors = list(org_selectors.sector_list(actor=actor).order_by("region_path", "sort_order", "id"))
+    if not sectors:
+        return []
+    aggregates = {}
+    for s in sectors:
+        aggregates |= _breakdown_aggregates(f"s{s.pk}", Q(sector_id=s.pk), date_from, date_to, today)
+    row = hazard_selectors.hazard_list(actor=actor).order_by().aggregate(**aggregates)
+    return _rows(row, [(f"s{s.pk}", s.pk, s.name) for s in sectors])
+
+
+def breakdown_areas(*, actor) -> list:
+    """The areas of the area breakdown: the townships the actor sees, or (seeing none: a grid worker,
+    an enterprise) its grids."""
+    regions = org_selectors.region_list(actor=actor).order_by("path")
+    townships = [r for r in regions if r.kind == RegionKind.TOWNSHIP]
+    return townships or [r for r in regions if r.kind == RegionKind.GRID]
+
+
+def hazard_breakdown_by_area(
+    *, actor, date_from: datetime.date, date_to: datetime.date, today: datetime.date | None = None
+) -> list[BreakdownRow]:
+    """Per township (or grid, see `breakdown_areas`), by region subtree. Two queries."""
+    today = today or timezone.localdate()
+    areas = breakdown_areas(actor=actor)
+    if not areas:
+        return []
+    aggregates = {}
+    for r in areas:
+        aggregates |= _breakdown_aggregates(
+            f"r{r.pk}", Q(region_path__startswith=r.path), date_from, date_to, today
+        )
+    row = hazard_selectors.hazard_list(actor=actor).order_by().aggregate(**aggregates)
+    return _rows(row, [(f"r{r.pk}", r.pk, r.name) for r in areas])
+
+
+def overdue_hazards(*, actor, today: datetime.date | None = None, limit: int = 10) -> list[Hazard]:
+    """The longest-overdue hazards (top `limit`)."""
+    return list(hazard_selectors.hazard_queue(actor=actor, queue="overdue", today=today)[:limit])
+
+
+def escalated_open_hazards(*, actor, limit: int = 10) -> list[Hazard]:
+    """Open hazards escalated at least once, highest level and oldest first (top `limit`)."""
+    return list(
+        hazard_selectors.hazard_list(actor=actor)
+        .exclude(status=HazardStatus.CLOSED)
+        .filter(escalated_q())
+        .order_by("-level", "reported_at", "id")[:limit]
+    )
