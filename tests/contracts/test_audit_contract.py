@@ -504,7 +504,7 @@ WRITES = [
 
 WRITES += PUBLICITY_WRITES + PEOPLE_WRITES
 # Modules that keep their audited writes in tests/contracts/writes_<app>.py (exporting WRITES).
-for _app in ("dispatch", "emergency", "support", "reports", "imports", "exports"):
+for _app in ("dispatch", "emergency", "support", "reports", "imports", "exports", "bulletin", "screen"):
     if importlib.util.find_spec(f"{__package__}.writes_{_app}") is not None:
         WRITES += importlib.import_module(f"{__package__}.writes_{_app}").WRITES
 
