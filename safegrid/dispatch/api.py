@@ -13,6 +13,7 @@ from safegrid.core.api import (
     ServiceCreateMixin,
     ServiceUpdateMixin,
 )
+from safegrid.hazards import selectors as hazard_selectors
 from safegrid.hazards.choices import HazardGrade
 from safegrid.hazards.models import Hazard
 from safegrid.orgs.models import Organisation, Region, Sector
@@ -205,7 +206,7 @@ class AgendaItemInput(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     hazard = ScopedPrimaryKeyRelatedField(
         model=Hazard,
-        scoped=lambda actor: Hazard.objects.visible_to(actor, Cap.VIEW_HAZARD),
+        scoped=lambda actor: hazard_selectors.hazard_list(actor=actor),
         required=False,
         allow_null=True,
         default=None,

@@ -43,27 +43,31 @@ from .models import Certificate, Commendation, Person, Posting, Team, Training
 
 
 def _regions(actor):
-    return Region.objects.visible_to(actor, Cap.MANAGE_PEOPLE)
+    return selectors.region_choices(actor=actor)
 
 
 def _sites(actor):
-    return Site.objects.visible_to(actor, Cap.MANAGE_PEOPLE)
+    return selectors.site_choices(actor=actor)
 
 
 def _organisations(actor):
-    return Organisation.objects.visible_to(actor)
+    return selectors.organisation_choices(actor=actor)
 
 
 def _sectors(actor):
-    return Sector.objects.visible_to(actor)
+    return selectors.sector_choices(actor=actor)
+
+
+def _visible_sites(actor):
+    return selectors.site_choices(actor=actor, capability=Cap.VIEW_PEOPLE)
 
 
 def _managed_people(actor):
-    return Person.objects.visible_to(actor, Cap.MANAGE_PEOPLE)
+    return selectors.person_choices(actor=actor)
 
 
 def _visible_people(actor):
-    return Person.objects.visible_to(actor, Cap.VIEW_PEOPLE)
+    return selectors.person_choices(actor=actor, capability=Cap.VIEW_PEOPLE)
 
 
 def _fk(model, scoped, **kwargs):
@@ -615,7 +619,9 @@ class CommendationInput(serializers.Serializer):
     document_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     person = _optional_fk(Person, _visible_people)
     organisation = _optional_fk(Organisation, _organisations)
-    recipient_site = _optional_fk(Site, lambda actor: Site.objects.visible_to(actor, Cap.VIEW_PEOPLE))
+    recipient_site = _optional_fk(
+        Site, lambda actor: selectors.site_choices(actor=actor, capability=Cap.VIEW_PEOPLE)
+    )
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 

@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.forms import region_label
-from safegrid.orgs.models import Organisation, Region, Sector
-from safegrid.sites.models import Site
 
+from . import selectors
 from .choices import (
     CertificateKind,
     CommendationKind,
@@ -25,7 +24,6 @@ from .choices import (
     TeamKind,
     TrainingKind,
 )
-from .models import Person
 
 _BLANK = [("", "—")]
 # <input type="date"> only accepts an ISO value; the zh-hans input format (2026/06/01) would leave
@@ -34,27 +32,27 @@ _DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 def _regions(actor):
-    return Region.objects.visible_to(actor, Cap.MANAGE_PEOPLE)
+    return selectors.region_choices(actor=actor)
 
 
 def _sites(actor):
-    return Site.objects.visible_to(actor, Cap.MANAGE_PEOPLE).order_by("name")
+    return selectors.site_choices(actor=actor)
 
 
 def _organisations(actor):
-    return Organisation.objects.visible_to(actor).order_by("region_path", "name")
+    return selectors.organisation_choices(actor=actor)
 
 
 def _sectors(actor):
-    return Sector.objects.visible_to(actor)
+    return selectors.sector_choices(actor=actor)
 
 
 def _managed_people(actor):
-    return Person.objects.visible_to(actor, Cap.MANAGE_PEOPLE).order_by("name", "id")
+    return selectors.person_choices(actor=actor)
 
 
 def _visible_people(actor):
-    return Person.objects.visible_to(actor, Cap.VIEW_PEOPLE).order_by("name", "id")
+    return selectors.person_choices(actor=actor, capability=Cap.VIEW_PEOPLE)
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -339,5 +337,5 @@ class CommendationForm(_ActorForm):
         "issuer": _organisations,
         "person": _visible_people,
         "organisation": _organisations,
-        "recipient_site": lambda actor: Site.objects.visible_to(actor, Cap.VIEW_PEOPLE).order_by("name"),
+        "recipient_site": lambda actor: selectors.site_choices(actor=actor, capability=Cap.VIEW_PEOPLE),
     }

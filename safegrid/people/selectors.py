@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.selectors import scoped_get
+from safegrid.orgs.models import Organisation, Region, Sector
+from safegrid.sites.models import Site
 
 from . import certificates
 from .choices import CertificateKind, CertificateStatus, PostKind
@@ -283,3 +285,27 @@ def people_figures(
         person_times=t["times"] or 0,
         certificates=certificate_status_counts(actor=actor, today=today),
     )
+
+
+# ---- choices offered while writing (forms and API input) ----------------------------------------
+
+
+def region_choices(*, actor) -> QuerySet[Region]:
+    """Regions a person, posting or team may be placed in by the actor."""
+    return Region.objects.visible_to(actor, Cap.MANAGE_PEOPLE)
+
+
+def site_choices(*, actor, capability: str = Cap.MANAGE_PEOPLE) -> QuerySet[Site]:
+    return Site.objects.visible_to(actor, capability).order_by("name")
+
+
+def organisation_choices(*, actor) -> QuerySet[Organisation]:
+    return Organisation.objects.visible_to(actor).order_by("region_path", "name")
+
+
+def sector_choices(*, actor) -> QuerySet[Sector]:
+    return Sector.objects.visible_to(actor)
+
+
+def person_choices(*, actor, capability: str = Cap.MANAGE_PEOPLE) -> QuerySet[Person]:
+    return Person.objects.visible_to(actor, capability).order_by("name", "id")
