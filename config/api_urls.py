@@ -9,6 +9,7 @@ from safegrid.enforcement.api import EnforcementDocumentViewSet, PenaltyViewSet
 from safegrid.hazards.api import HazardViewSet
 from safegrid.hazards.import_api import HazardImportAPI
 from safegrid.inspections.api import ChecklistViewSet, CriterionViewSet, InspectionViewSet
+from safegrid.jobs.api import JobViewSet
 from safegrid.orgs.api import GridDutyViewSet, OrganisationViewSet, RegionViewSet, SectorViewSet
 from safegrid.people.api import (
     CertificateViewSet,
@@ -68,6 +69,7 @@ router.register("drill-plans", DrillPlanEntryViewSet, basename="drill-plan")
 router.register("drills", DrillRecordViewSet, basename="drill")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("action-items", ActionItemViewSet, basename="action-item")
+router.register("jobs", JobViewSet, basename="job")
 
 app_name = "api"
 

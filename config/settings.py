@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "safegrid.dispatch",
     "safegrid.attachments",
     "safegrid.reports",
+    "safegrid.jobs",
 ]
 
 MIDDLEWARE = [
@@ -313,7 +314,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safegrid.people.tasks.certificate_reminders",
         "schedule": crontab(hour=7, minute=10),
     },
+    # Finished background jobs and their files are deleted after SAFEGRID_JOB_RETENTION_DAYS.
+    "purge-jobs": {
+        "task": "safegrid.jobs.tasks.purge_jobs",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
+
+# The cache carries the live progress of background jobs from the workers to the web processes:
+# with workers on other processes it must be shared (Redis, e.g. redis://127.0.0.1:6379/1).
+SAFEGRID_CACHE_URL = os.environ.get("SAFEGRID_CACHE_URL", "")
+if SAFEGRID_CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": SAFEGRID_CACHE_URL}
+    }
+# Finished background jobs (exports, imports, bulletins) and their files are kept this many days.
+SAFEGRID_JOB_RETENTION_DAYS = int(os.environ.get("SAFEGRID_JOB_RETENTION_DAYS", "7"))
 
 # ---- Hazard loop ------------------------------------------------------------------------------
 # Days past the deadline before the nightly sweep escalates a hazard and sends 督办 notices.
@@ -327,6 +343,12 @@ SAFEGRID_MAX_UPLOAD_BYTES = int(os.environ.get("SAFEGRID_MAX_UPLOAD_MB", "10")) 
 SAFEGRID_MAX_IMAGE_PIXELS = 40_000_000  # decompression-bomb guard
 
 # ---- Excel exports of list pages (safegrid/core/exports.py) ------------------------------------
-# Rows one request may export (streamed from a temporary file, memory flat); longer lists are
-# refused with a message until background export jobs exist.
-SAFEGRID_EXPORT_MAX_ROWS = int(os.environ.get("SAFEGRID_EXPORT_MAX_ROWS", "100000"))
+# Rows one request may export (streamed from a temporary file, memory flat); a longer list is
+# offered as a background job, up to SAFEGRID_EXPORT_MAX_ROWS rows (one Excel sheet holds 1,048,576).
+SAFEGRID_EXPORT_INLINE_ROWS = int(os.environ.get("SAFEGRID_EXPORT_INLINE_ROWS", "20000"))
+SAFEGRID_EXPORT_MAX_ROWS = int(os.environ.get("SAFEGRID_EXPORT_MAX_ROWS", "1000000"))
+# Excel imports above the page's limits (2,000 rows, 5 MB) run as background jobs up to these.
+SAFEGRID_IMPORT_JOB_MAX_ROWS = int(os.environ.get("SAFEGRID_IMPORT_JOB_MAX_ROWS", "50000"))
+SAFEGRID_IMPORT_JOB_MAX_MB = int(os.environ.get("SAFEGRID_IMPORT_JOB_MAX_MB", "50"))
+# A bulletin over a scope holding more hazards than this is generated as a background job.
+SAFEGRID_BULLETIN_INLINE_HAZARDS = int(os.environ.get("SAFEGRID_BULLETIN_INLINE_HAZARDS", "200000"))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("hazards/", include("safegrid.hazards.urls")),
     path("enforcement/", include("safegrid.enforcement.urls")),
     path("inbox/", include("safegrid.notifications.urls")),
+    path("jobs/", include("safegrid.jobs.urls")),
     path("risks/", include("safegrid.risks.urls")),
     path("people/", include("safegrid.people.urls")),
     path("publicity/", include("safegrid.publicity.urls")),

@@ -4,8 +4,9 @@ A list view declares `export_columns`, a list of (header, accessor) pairs, where
 attribute path ("site.name", "get_status_display"; bound methods at the end are called) or a
 callable taking the row. The workbook is written in openpyxl's write-only mode into a temporary file
 and streamed back, iterating the queryset in chunks, so memory stays flat however long the list is;
-lists above SAFEGRID_EXPORT_MAX_ROWS are refused with a message (a background export job for those
-is the next step). Every export leaves one audit record (SECURITY.md: export is an audited event).
+lists above SAFEGRID_EXPORT_INLINE_ROWS are offered as a background job (safegrid.jobs), and lists
+above SAFEGRID_EXPORT_MAX_ROWS are refused with a message. Every export leaves one audit record
+(SECURITY.md: export is an audited event).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from django.utils.translation import gettext_lazy
 from .audit import audit_record
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_ROWS = 1_000_000
+DEFAULT_INLINE_ROWS = 20_000
 CHUNK_SIZE = 2000
 
 Accessor = str | Callable[[Any], Any]
@@ -59,17 +61,20 @@ class ExportTooLarge(Exception):
         self.count = count
         self.limit = limit
         super().__init__(
-            _(
-                "当前列表共 %(count)s 条，超过单次导出上限 %(limit)s 条。请先用筛选条件缩小范围后再导出"
-                "（大批量导出将改为后台任务生成，完成后通知下载，将在后续版本提供）。"
-            )
+            _("当前列表共 %(count)s 条，超过导出上限 %(limit)s 条。请先用筛选条件缩小范围后再导出。")
             % {"count": count, "limit": limit}
         )
         self.message = self.args[0]
 
 
 def max_rows() -> int:
+    """Rows one export may hold at all (a background job writes those above `inline_rows`)."""
     return int(getattr(settings, "SAFEGRID_EXPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+def inline_rows() -> int:
+    """Rows one request writes while the user waits; a longer list is exported by a job."""
+    return int(getattr(settings, "SAFEGRID_EXPORT_INLINE_ROWS", DEFAULT_INLINE_ROWS))
 
 
 def getter(accessor: Accessor) -> Callable[[Any], Any]:

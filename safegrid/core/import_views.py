@@ -68,6 +68,23 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def start_import_job(*, actor, name: str, title, upload):
+    """Hand an upload too large for one request to a background import job (safegrid.jobs; imported
+    here, not at the top, because core sits below every app)."""
+    from safegrid.jobs import services as job_services
+    from safegrid.jobs.models import JobKind
+
+    upload.seek(0)
+    return job_services.job_start(
+        actor=actor,
+        kind=JobKind.IMPORT,
+        title=_("%(title)s：%(file)s") % {"title": title, "file": upload.name},
+        params={"import": name},
+        upload=upload,
+        upload_name=upload.name,
+    )
+
+
 # ---- pages ---------------------------------------------------------------------------------------
 
 
@@ -82,9 +99,16 @@ class ImportView(CapabilityRequiredMixin, View):
     columns: ClassVar[tuple[Column, ...]] = ()
     template_url_name: ClassVar[str] = ""
     list_url_name: ClassVar[str] = ""
+    # The name of this import among the background jobs (safegrid.jobs.runners.IMPORTS): a file
+    # beyond `limits()` is then imported by a job instead of being refused.
+    job_import: ClassVar[str] = ""
 
     def limits(self) -> Limits:
         return Limits()
+
+    def ceiling(self) -> Limits:
+        """The largest upload accepted at all: the job limits when a job may take the file."""
+        return xlsx_import.job_limits() if self.job_import else self.limits()
 
     def run_import(self, *, actor, file) -> ImportResult:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -97,6 +121,7 @@ class ImportView(CapabilityRequiredMixin, View):
 
     def render_page(self, form, *, errors=(), status=200):
         limits = self.limits()
+        ceiling = self.ceiling()
         context = {
             "title": self.title,
             "form": form,
@@ -108,6 +133,8 @@ class ImportView(CapabilityRequiredMixin, View):
             "list_url": self.list_url(),
             "max_rows": limits.max_rows,
             "max_megabytes": limits.max_megabytes,
+            "job_max_rows": ceiling.max_rows if self.job_import else 0,
+            "job_max_megabytes": ceiling.max_megabytes,
             "errors": list(errors),
             "report_url": "",
             "report_filename": _("导入错误报告.xlsx"),
@@ -121,14 +148,19 @@ class ImportView(CapabilityRequiredMixin, View):
         return self.render_page(ImportUploadForm())
 
     def post(self, request, *args, **kwargs):
-        limits = self.limits()
+        limits = self.ceiling()
         if upload_too_large(request, limits):
             error = RowError(None, "", xlsx_import.too_large_message(limits))
             return self.render_page(ImportUploadForm(), errors=[error], status=400)
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_page(form, status=400)
-        result = self.run_import(actor=request.user, file=form.cleaned_data["file"])
+        upload = form.cleaned_data["file"]
+        result = self.run_import(actor=request.user, file=upload)
+        if result.oversized and self.job_import:
+            job = start_import_job(actor=request.user, name=self.job_import, title=self.title, upload=upload)
+            messages.info(request, _("文件较大，已转为后台导入，完成后将发送站内消息通知您。"))
+            return HttpResponseRedirect(job.get_absolute_url())
         if not result.ok:
             return self.render_page(ImportUploadForm(), errors=result.errors, status=400)
         messages.success(request, _("已导入 %(count)d 条。") % {"count": result.created})
@@ -154,7 +186,10 @@ class ImportTemplateView(CapabilityRequiredMixin, View):
 class ImportUploadInput(serializers.Serializer):
     file = serializers.FileField(
         allow_empty_file=True,
-        help_text=gettext_lazy("用导入模板填写的 Excel 文件（.xlsx），不超过 5 MB、2000 行"),
+        help_text=gettext_lazy(
+            "用导入模板填写的 Excel 文件（.xlsx）。不超过 5 MB、2000 行的文件立即导入；"
+            "更大的文件（不超过 50 MB、50000 行）转为后台任务，返回 202 和任务编号"
+        ),
     )
 
 
@@ -178,6 +213,13 @@ class ImportFailedOutput(serializers.Serializer):
     errors = ImportRowErrorOutput(many=True)
 
 
+class ImportQueuedOutput(serializers.Serializer):
+    job = serializers.IntegerField(help_text=gettext_lazy("后台任务编号"))
+    status = serializers.CharField()
+    url = serializers.CharField(help_text=gettext_lazy("查询任务进度的地址"))
+    detail = serializers.CharField()
+
+
 class ProblemOutput(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
@@ -187,6 +229,7 @@ def import_responses(forbidden: str) -> dict:
     """The OpenAPI responses of an import endpoint; `forbidden` describes its 403."""
     return {
         201: ImportCreatedOutput,
+        202: OpenApiResponse(ImportQueuedOutput, description="文件超过即时导入的上限，已转为后台任务"),
         400: OpenApiResponse(ImportFailedOutput, description="文件未导入：每个错误的行、列和说明"),
         403: OpenApiResponse(ProblemOutput, description=forbidden),
         415: OpenApiResponse(ProblemOutput, description="不是 multipart/form-data 请求"),
@@ -212,6 +255,8 @@ class ImportAPI(APIView):
     permission_classes = [HasCapability]
     parser_classes = [MultiPartParser]
     capability: ClassVar[str | None] = None
+    title: ClassVar[Any] = ""
+    job_import: ClassVar[str] = ""  # as on ImportView: an oversized file is imported by a job (202)
 
     def capability_for_action(self) -> str | None:
         return self.capability
@@ -219,18 +264,33 @@ class ImportAPI(APIView):
     def limits(self) -> Limits:
         return Limits()
 
+    def ceiling(self) -> Limits:
+        return xlsx_import.job_limits() if self.job_import else self.limits()
+
     def run_import(self, *, actor, file) -> ImportResult:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
-        limits = self.limits()
+        limits = self.ceiling()
         if upload_too_large(request, limits):
             # Refused before the body is parsed, so an oversized upload is never spooled to disk.
             return failed_response([RowError(None, "", xlsx_import.too_large_message(limits))])
         upload = ImportUploadInput(data=request.data)
         if not upload.is_valid():
             return failed_response([RowError(None, "file", _("请选择要上传的文件。"))])
-        result = self.run_import(actor=request.user, file=upload.validated_data["file"])
+        file = upload.validated_data["file"]
+        result = self.run_import(actor=request.user, file=file)
+        if result.oversized and self.job_import:
+            job = start_import_job(actor=request.user, name=self.job_import, title=self.title, upload=file)
+            return Response(
+                {
+                    "job": job.pk,
+                    "status": job.status,
+                    "url": reverse("api:job-detail", args=[job.pk]),
+                    "detail": _("文件较大，已转为后台导入，完成后将发送站内消息通知您。"),
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
         if not result.ok:
             return failed_response(result.errors)
         return Response({"created": result.created}, status=status.HTTP_201_CREATED)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -56,6 +56,22 @@ class ScopedListView(CapabilityRequiredMixin, TemplateView):
             return self.export()
         return super().get(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        """`?format=xlsx`: start the export of a list too long for one request as a background
+        job (the page offering it posts here); nothing else is posted to a list."""
+        if request.GET.get("format") != "xlsx" or not self.export_columns:
+            return HttpResponseNotAllowed(["GET"])
+        from safegrid.jobs import services as job_services
+        from safegrid.jobs.models import JobKind
+
+        job = job_services.job_start(
+            actor=request.user,
+            kind=JobKind.EXPORT,
+            title=_("导出：%(title)s") % {"title": self.title},
+            params={"path": request.path, "query": self._query("page", "format").urlencode()},
+        )
+        return HttpResponseRedirect(job.get_absolute_url())
+
     def get_queryset(self):
         return type(self).selector(actor=self.request.user)
 
@@ -78,6 +94,21 @@ class ScopedListView(CapabilityRequiredMixin, TemplateView):
         if not self.export_columns:
             raise Http404(_("未找到。"))
         _filterset, queryset = self.filter_queryset()
+        count = queryset.count()
+        if exports.max_rows() >= count > exports.inline_rows():
+            from safegrid.jobs.views import offer_job
+
+            query = self._query("page", "format").urlencode()
+            return offer_job(
+                self.request,
+                title=_("导出：%(title)s") % {"title": self.title},
+                description=_(
+                    "当前列表共 %(count)s 条，超过即时导出的 %(inline)s 条，将在后台生成 Excel 文件，"
+                    "完成后发送站内消息通知您下载。"
+                )
+                % {"count": count, "inline": exports.inline_rows()},
+                back_url=f"{self.request.path}?{query}" if query else self.request.path,
+            )
         try:
             return exports.xlsx_response(
                 actor=self.request.user,

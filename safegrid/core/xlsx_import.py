@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import translation
@@ -83,6 +84,8 @@ class RowError:
 class ImportResult:
     created: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # The file was refused only for its size (bytes or rows): a background job may take it.
+    oversized: bool = False
 
     @property
     def ok(self) -> bool:
@@ -90,11 +93,21 @@ class ImportResult:
 
 
 class Refused(Exception):
-    """The file cannot be read as an import at all (one file-level error)."""
+    """The file cannot be read as an import at all (one file-level error). `oversized`: refused
+    only for being larger than the limits allow."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, oversized: bool = False):
         super().__init__(message)
         self.message = message
+        self.oversized = oversized
+
+
+def job_limits() -> Limits:
+    """The limits of an import run as a background job (SAFEGRID_IMPORT_JOB_MAX_ROWS rows,
+    SAFEGRID_IMPORT_JOB_MAX_MB megabytes): no web request waits for it."""
+    rows = int(getattr(settings, "SAFEGRID_IMPORT_JOB_MAX_ROWS", 50_000))
+    megabytes = int(getattr(settings, "SAFEGRID_IMPORT_JOB_MAX_MB", 50))
+    return Limits(max_file_bytes=megabytes * MiB, max_rows=rows, max_sheet_rows=2 * rows + 1000)
 
 
 # ---- masking -------------------------------------------------------------------------------------
@@ -286,12 +299,12 @@ def read_bytes(file, limits: Limits) -> bytes:
     else:
         declared = getattr(file, "size", None)
         if declared is not None and declared > limits.max_file_bytes:
-            raise Refused(too_large_message(limits))
+            raise Refused(too_large_message(limits), oversized=True)
         if hasattr(file, "seek"):
             file.seek(0)
         data = file.read(limits.max_file_bytes + 1)
     if len(data) > limits.max_file_bytes:
-        raise Refused(too_large_message(limits))
+        raise Refused(too_large_message(limits), oversized=True)
     if not data:
         raise Refused(_("不能上传空文件。"))
     return data
@@ -346,13 +359,16 @@ def read_sheet(
         for number, values in enumerate(rows, start=2):
             if number > limits.max_sheet_rows:
                 raise Refused(
-                    _("工作表行数过多（含空行超过 %(rows)d 行）。") % {"rows": limits.max_sheet_rows}
+                    _("工作表行数过多（含空行超过 %(rows)d 行）。") % {"rows": limits.max_sheet_rows},
+                    oversized=True,
                 )
             cells = {h: values[i] if i < len(values) else None for h, i in index.items()}
             if all(cell_text(v) == "" for v in cells.values()):
                 continue
             if len(result) >= limits.max_rows:
-                raise Refused(_("数据超过 %(rows)d 行上限，请分批导入。") % {"rows": limits.max_rows})
+                raise Refused(
+                    _("数据超过 %(rows)d 行上限，请分批导入。") % {"rows": limits.max_rows}, oversized=True
+                )
             result.append((number, cells))
     except Refused:
         raise
@@ -619,14 +635,16 @@ def run_import(
     create: Callable[[Any], Any],
     field_columns: dict[str, str],
     limits: Limits,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Read the sheet, `check(actor, rows, errors)` every row (returning the rows that passed, each
     with a `row` attribute), then `create(item)` each of those in one transaction, each in its own
-    savepoint. Any error at either stage rolls everything back."""
+    savepoint. Any error at either stage rolls everything back. `progress(done, total)` is told
+    the rows written so far (a background job shows it)."""
     try:
         rows = read_sheet(file, sheet_title, columns, limits)
     except Refused as refused:
-        return ImportResult(errors=[RowError(None, "", refused.message)])
+        return ImportResult(errors=[RowError(None, "", refused.message)], oversized=refused.oversized)
     errors: list[RowError] = []
     created = 0
     # One transaction: the checked rows go through the services even when other rows failed the
@@ -635,7 +653,8 @@ def run_import(
     # registers with `on_commit` are discarded with a rolled-back savepoint or transaction.
     with transaction.atomic():
         checked = check(actor, rows, errors)
-        for item in checked:
+        total = len(checked)
+        for done, item in enumerate(checked, start=1):
             try:
                 with transaction.atomic():
                     create(item)
@@ -643,6 +662,8 @@ def run_import(
                 errors.extend(service_errors(item.row, exc, field_columns))
             else:
                 created += 1
+            if progress is not None and (done % 100 == 0 or done == total):
+                progress(done, total)
         if errors:
             transaction.set_rollback(True)
     if errors:
@@ -669,6 +690,7 @@ __all__ = [
     "column_help",
     "error_report",
     "general_notes",
+    "job_limits",
     "labels",
     "read_bytes",
     "read_sheet",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 
 from safegrid.accounts.roles import Cap
@@ -16,6 +17,8 @@ class HazardImportAPI(ImportAPI):
     """从 Excel 批量上报隐患：全部通过校验才导入，否则一条也不导入并返回每个错误。"""
 
     capability = Cap.REPORT_HAZARD
+    title = gettext_lazy("导入隐患")
+    job_import = "hazards"
 
     def limits(self):
         return importing.LIMITS

@@ -18,6 +18,7 @@ class HazardImportView(generic.ImportView):
     columns = importing.COLUMNS
     template_url_name = "hazards:hazard_import_template"
     list_url_name = "hazards:hazard_list"
+    job_import = "hazards"
 
     def limits(self):
         return importing.LIMITS

@@ -117,7 +117,7 @@ def _check(actor, rows: list[tuple[int, dict[str, Any]]], errors: list[RowError]
     return checked
 
 
-def import_hazards(*, actor, file) -> ImportResult:
+def import_hazards(*, actor, file, limits: Limits | None = None, progress=None) -> ImportResult:
     """Report every hazard in the workbook, or none. Each hazard gets its number, its first
     timeline event and the audit record of `hazard_report`."""
     return xlsx_import.run_import(
@@ -128,7 +128,8 @@ def import_hazards(*, actor, file) -> ImportResult:
         check=_check,
         create=lambda item: services.hazard_report(actor=actor, **item.kwargs),
         field_columns=FIELD_COLUMNS,
-        limits=LIMITS,
+        limits=limits or LIMITS,
+        progress=progress,
     )
 
 

@@ -17,6 +17,8 @@ class NotificationKind(models.TextChoices):
     SUPERVISION = "supervision", _("督办通知")
     CERT_REVIEW_DUE = "cert_review_due", _("特种作业操作证待复审")
     CERT_EXPIRY_DUE = "cert_expiry_due", _("证书即将到期")
+    JOB_DONE = "job_done", _("后台任务已完成")
+    JOB_FAILED = "job_failed", _("后台任务未完成")
 
 
 class NotificationQuerySet(ScopedQuerySet):
@@ -25,8 +27,8 @@ class NotificationQuerySet(ScopedQuerySet):
 
 
 class Notification(models.Model):
-    """In-app message (站内消息) to one user about one hazard or one certificate; emailed too when
-    email is configured.
+    """In-app message (站内消息) to one user about one hazard, one certificate or one of the user's
+    background jobs; emailed too when email is configured.
 
     One per (recipient, kind, hazard, day), and one per (recipient, kind, certificate) whatever the
     day, so repeated jobs never duplicate a reminder."""
@@ -49,6 +51,14 @@ class Notification(models.Model):
     certificate = models.ForeignKey(
         "people.Certificate",
         verbose_name=_("证书"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    job = models.ForeignKey(
+        "jobs.Job",
+        verbose_name=_("后台任务"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,

@@ -4,7 +4,7 @@ from .models import Notification
 
 
 def notification_list(*, actor) -> QuerySet[Notification]:
-    return Notification.objects.visible_to(actor).select_related("hazard", "certificate")
+    return Notification.objects.visible_to(actor).select_related("hazard", "certificate", "job")
 
 
 def unread_count(*, actor) -> int:

@@ -274,3 +274,21 @@ def notification_mark_read(*, actor, notification_ids: list[int] | None = None) 
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     return qs.update(read_at=timezone.now())
+
+
+def notify_job_finished(*, job) -> Notification:
+    """Tell the owner of a background job that it is done (or could not be done)."""
+    ok = job.status == "succeeded"
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        title = (_("后台任务已完成：%(title)s") if ok else _("后台任务未完成：%(title)s")) % {
+            "title": job.title
+        }
+        notification = Notification.objects.create(
+            recipient_id=job.owner_id,
+            kind=NotificationKind.JOB_DONE if ok else NotificationKind.JOB_FAILED,
+            job=job,
+            title=title[:200],
+            body=job.message[:2000],
+            day=timezone.localdate(),
+        )
+    return notification

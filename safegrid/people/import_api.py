@@ -8,6 +8,7 @@ and nothing written. `row` is the sheet row (null for the file as a whole); `col
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 
 from safegrid.accounts.roles import Cap
@@ -37,6 +38,9 @@ class _ImportAPI(ImportAPI):
 class PersonImportAPI(_ImportAPI):
     """从 Excel 批量导入人员：全部通过校验才导入，否则一条也不导入并返回每个错误。"""
 
+    title = gettext_lazy("导入人员")
+    job_import = "people"
+
     @extend_schema(
         operation_id="people_import",
         request={"multipart/form-data": ImportUploadInput},
@@ -51,6 +55,9 @@ class PersonImportAPI(_ImportAPI):
 
 class CertificateImportAPI(_ImportAPI):
     """从 Excel 批量导入证书（持证人须已登记）：全部通过校验才导入，否则一条也不导入并返回每个错误。"""
+
+    title = gettext_lazy("导入证书")
+    job_import = "certificates"
 
     @extend_schema(
         operation_id="certificates_import",

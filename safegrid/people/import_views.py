@@ -37,6 +37,7 @@ class PersonImportView(_ImportView):
     columns = importing.PERSON_COLUMNS
     template_url_name = "people:person_import_template"
     list_url_name = "people:person_list"
+    job_import = "people"
 
     def run_import(self, *, actor, file) -> importing.ImportResult:
         return importing.import_people(actor=actor, file=file)
@@ -47,6 +48,7 @@ class CertificateImportView(_ImportView):
     columns = importing.CERTIFICATE_COLUMNS
     template_url_name = "people:certificate_import_template"
     list_url_name = "people:certificate_list"
+    job_import = "certificates"
 
     def run_import(self, *, actor, file) -> importing.ImportResult:
         return importing.import_certificates(actor=actor, file=file)

@@ -328,7 +328,7 @@ def _check_people(actor, rows: list[tuple[int, dict[str, Any]]], errors: list[Ro
     return [item for item in checked if item.row not in taken]
 
 
-def import_people(*, actor, file) -> ImportResult:
+def import_people(*, actor, file, limits: Limits | None = None, progress=None) -> ImportResult:
     """Register every person in the workbook, or none (see the module docstring). Each person gets
     the audit record of `person_create`; nothing else is recorded."""
     return _import(
@@ -339,6 +339,8 @@ def import_people(*, actor, file) -> ImportResult:
         check=_check_people,
         create=lambda item: services.person_create(actor=actor, **item.kwargs),
         field_columns=PERSON_FIELD_COLUMNS,
+        override=limits,
+        progress=progress,
     )
 
 
@@ -433,7 +435,7 @@ def _check_certificates(
     return checked
 
 
-def import_certificates(*, actor, file) -> ImportResult:
+def import_certificates(*, actor, file, limits: Limits | None = None, progress=None) -> ImportResult:
     """Register every certificate in the workbook, or none. Holders are found by ID number among
     the people the actor manages. Each certificate gets the audit record of `certificate_create`."""
     return _import(
@@ -444,13 +446,17 @@ def import_certificates(*, actor, file) -> ImportResult:
         check=_check_certificates,
         create=lambda item: services.certificate_create(actor=actor, **item.kwargs),
         field_columns=CERTIFICATE_FIELD_COLUMNS,
+        override=limits,
+        progress=progress,
     )
 
 
 # ---- the import ----------------------------------------------------------------------------------
 
 
-def _import(*, actor, file, sheet_title, columns, check, create, field_columns) -> ImportResult:
+def _import(
+    *, actor, file, sheet_title, columns, check, create, field_columns, override=None, progress=None
+) -> ImportResult:
     return xlsx_import.run_import(
         actor=actor,
         file=file,
@@ -459,7 +465,8 @@ def _import(*, actor, file, sheet_title, columns, check, create, field_columns) 
         check=check,
         create=create,
         field_columns=field_columns,
-        limits=limits(),
+        limits=override or limits(),
+        progress=progress,
     )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 
 from safegrid.accounts.roles import Cap
@@ -16,6 +17,8 @@ class SiteImportAPI(ImportAPI):
     """从 Excel 批量登记场所：全部通过校验才导入，否则一条也不导入并返回每个错误。"""
 
     capability = Cap.ADD_SITE
+    title = gettext_lazy("导入场所")
+    job_import = "sites"
 
     def limits(self):
         return importing.LIMITS

@@ -18,6 +18,7 @@ class SiteImportView(generic.ImportView):
     columns = importing.COLUMNS
     template_url_name = "sites:site_import_template"
     list_url_name = "sites:site_list"
+    job_import = "sites"
 
     def limits(self):
         return importing.LIMITS

@@ -204,7 +204,7 @@ def _check(actor, rows: list[tuple[int, dict[str, Any]]], errors: list[RowError]
     return checked
 
 
-def import_sites(*, actor, file) -> ImportResult:
+def import_sites(*, actor, file, limits: Limits | None = None, progress=None) -> ImportResult:
     """Register every site in the workbook, or none. Each site gets the audit record of
     `site_create`; nothing else is recorded."""
     return xlsx_import.run_import(
@@ -215,7 +215,8 @@ def import_sites(*, actor, file) -> ImportResult:
         check=_check,
         create=lambda item: services.site_create(actor=actor, **item.kwargs),
         field_columns=FIELD_COLUMNS,
-        limits=LIMITS,
+        limits=limits or LIMITS,
+        progress=progress,
     )
 
 

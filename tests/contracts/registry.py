@@ -583,7 +583,17 @@ NON_RESOURCE_ROUTES.update(PUBLICITY_NON_RESOURCE_ROUTES)
 
 # Modules that keep their entries in tests/contracts/registry_<app>.py (built on .base): each exports
 # RESOURCES, VIEWERS, MANAGERS, CREATORS and NON_RESOURCE_ROUTES (each optional), merged here.
-for _app in ("dispatch", "emergency", "support", "reports", "imports", "exports", "bulletin", "screen"):
+for _app in (
+    "dispatch",
+    "emergency",
+    "support",
+    "reports",
+    "imports",
+    "exports",
+    "bulletin",
+    "screen",
+    "jobs",
+):
     if importlib.util.find_spec(f"{__package__}.registry_{_app}") is None:
         continue
     _module = importlib.import_module(f"{__package__}.registry_{_app}")

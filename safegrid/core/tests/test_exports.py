@@ -214,7 +214,7 @@ def test_a_list_above_the_limit_goes_back_to_the_page_with_a_message(world, clie
     assert response.status_code == 302
     assert response["Location"] == f"{reverse(SITE_LIST)}?sector={world.mining.pk}"
     page = client.get(response["Location"]).content.decode()
-    assert "当前列表共 3 条，超过单次导出上限 2 条。请先用筛选条件缩小范围后再导出" in page
+    assert "当前列表共 3 条，超过导出上限 2 条。请先用筛选条件缩小范围后再导出" in page
     assert AuditEntry.objects.count() == before
     # At the limit it exports.
     assert len(_rows(_export(client, sector=world.fire.pk))) == 1 + 2

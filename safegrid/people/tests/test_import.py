@@ -786,8 +786,10 @@ def test_api_import_wants_a_multipart_upload(world, client):
 
 
 @pytest.mark.urls(URLS)
-def test_api_import_of_an_oversized_upload_is_refused_before_reading_it(world, client, monkeypatch):
+def test_api_import_of_an_oversized_upload_is_refused_before_reading_it(world, client, monkeypatch, settings):
+    # Above even a background job's limit: refused from the request header alone.
     monkeypatch.setattr(importing, "MAX_FILE_BYTES", 1024 * 1024)
+    settings.SAFEGRID_IMPORT_JOB_MAX_MB = 1
     client.force_login(world.users["office"])
     big = upload(b"PK\x03\x04" + b"0" * (1024 * 1024 + 70 * 1024))
 
