@@ -29,6 +29,9 @@ from safegrid.sites.models import Site
 
 PASSWORD = "Test-Passw0rd-2024"
 
+# SECURITY.md's "Figures to report", recorded by tests through the `figure` fixture, printed at the end.
+pytest_plugins = ["tests.figures"]
+
 
 def _square(lon: float, lat: float, size: float = 0.05) -> dict:
     return {
