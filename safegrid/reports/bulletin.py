@@ -85,14 +85,26 @@ def _dispatch(f: Figures) -> list[str]:
 
 
 def _duties(f: Figures) -> list[str]:
-    if f.hazards_found is None:
-        return []
-    return [
-        "压实安全生产分级责任，落实隐患“发现、上报、交办、整改、验收、销号”闭环管理。"
-        f"本期发现重大事故隐患 {f.major_hazards} 处。"
-        f"截至{cn_date(f.today)}，提级督办尚未销号隐患 {f.hazards_escalated_open} 处，"
-        f"逾期未整改隐患 {f.hazards_overdue} 处，已逐一明确责任单位和整改时限。"
-    ]
+    paragraphs = []
+    if f.grids is not None:
+        # A grid worker's or an enterprise's area holds no township: say nothing of townships then.
+        townships = f"共有乡镇（街道）{f.townships} 个，" if f.townships else ""
+        paragraphs.append(
+            f"健全网格化安全生产责任体系。截至{cn_date(f.today)}，辖区内{townships}"
+            f"共划分网格 {f.grids} 个，其中已配备网格员的网格 {f.grids_staffed} 个，"
+            f"尚未配备网格员的网格 {f.grids_unstaffed} 个；"
+            f"纳入安全生产责任体系的组织机构 {f.organisations} 个，"
+            f"其中安委会及行业领域安委会 {f.committees} 个；"
+            f"制定网格职责清单 {f.grid_duty_lists} 份，推动“网格定人、人员定责”。"
+        )
+    if f.hazards_found is not None:
+        paragraphs.append(
+            "压实安全生产分级责任，落实隐患“发现、上报、交办、整改、验收、销号”闭环管理。"
+            f"本期发现重大事故隐患 {f.major_hazards} 处。"
+            f"截至{cn_date(f.today)}，提级督办尚未销号隐患 {f.hazards_escalated_open} 处，"
+            f"逾期未整改隐患 {f.hazards_overdue} 处，已逐一明确责任单位和整改时限。"
+        )
+    return paragraphs
 
 
 def _publicity(f: Figures) -> list[str]:

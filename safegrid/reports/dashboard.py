@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from safegrid.orgs.choices import RegionKind
 from safegrid.people.choices import CertificateStatus
 
 from .statistics import BreakdownRow, Figures, MonthCount
@@ -262,6 +263,36 @@ def sections(f: Figures) -> list[Section]:
                 f.meetings_required,
                 list_url("dispatch:compliance", year=f.date_to.year),
                 None,
+            ),
+        ],
+    )
+    # 明晰职责: only the figures a list reproduces. Grids with or without a grid worker have no list,
+    # and the organisations counted (those seated in the actor's area) are fewer than the
+    # organisation list shows (it adds the bodies above the area): those stay in the bulletin.
+    regions = "orgs:region_list"
+    section(
+        pgettext_lazy("dashboard", "明晰职责"),
+        [
+            (
+                "townships",
+                gettext_lazy("乡镇（个）"),
+                f.townships,
+                list_url(regions, kind=RegionKind.TOWNSHIP.value),
+                "townships",
+            ),
+            (
+                "grids",
+                gettext_lazy("网格（个）"),
+                f.grids,
+                list_url(regions, kind=RegionKind.GRID.value),
+                "grids",
+            ),
+            (
+                "grid_duty_lists",
+                gettext_lazy("网格职责清单（份）"),
+                f.grid_duty_lists,
+                list_url("orgs:gridduty_list"),
+                "grid_duty_lists",
             ),
         ],
     )

@@ -16,7 +16,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
-from safegrid.accounts.roles import Cap
+from safegrid.accounts.models import RoleAssignment
+from safegrid.accounts.roles import Cap, Role
 from safegrid.core.scope import grants_for
 from safegrid.dispatch import selectors as dispatch_selectors
 from safegrid.emergency import selectors as emergency_selectors
@@ -28,7 +29,7 @@ from safegrid.hazards.filters import ESCALATION_ACTIONS
 from safegrid.hazards.models import Hazard, HazardEvent
 from safegrid.inspections import selectors as inspection_selectors
 from safegrid.orgs import selectors as org_selectors
-from safegrid.orgs.choices import RegionKind
+from safegrid.orgs.choices import OrganisationKind, RegionKind
 from safegrid.people import selectors as people_selectors
 from safegrid.people.choices import CertificateStatus
 from safegrid.publicity import selectors as publicity_selectors
@@ -112,6 +113,19 @@ class Figures:
     expert_days: int | None
     expert_cost: Decimal | None
     expert_problems: int | None
+    # 明晰职责 (VIEW_ORGANISATION), as the records stand now, whatever the period: townships and grids
+    # the actor sees; of those grids, the ones with at least one active 网格员 account (a grid
+    # worker's role assignment at that grid, its user active) and the rest; active organisations
+    # seated in the actor's own area (not the bodies above it that the organisation list also
+    # shows), and of those the committees (县安委会, 行业领域安委会); grid duty lists (one per grid
+    # and role).
+    townships: int | None
+    grids: int | None
+    grids_staffed: int | None
+    grids_unstaffed: int | None
+    organisations: int | None
+    committees: int | None
+    grid_duty_lists: int | None
 
     def as_dict(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -294,12 +308,61 @@ def _support_figures(actor, date_from, date_to) -> dict:
     }
 
 
+COMMITTEE_KINDS = (OrganisationKind.COUNTY_COMMITTEE, OrganisationKind.SECTOR_COMMITTEE)
+
+
+def _duty_figures(actor) -> dict:
+    names = (
+        "townships",
+        "grids",
+        "grids_staffed",
+        "grids_unstaffed",
+        "organisations",
+        "committees",
+        "grid_duty_lists",
+    )
+    if not grants_for(actor, Cap.VIEW_ORGANISATION):
+        return _none(*names)
+    # Whether a visible grid has a grid worker is read from the role assignments directly, not
+    # through their own scope: that scope shows sector officers and grid workers only their own
+    # assignment, which would report every other grid as unstaffed. The figure names no person, and
+    # the grid's duty list, which every reader of this group sees, already names its 网格员.
+    staffed = Exists(
+        RoleAssignment.objects.filter(region_id=OuterRef("pk"), role=Role.GRID_WORKER, user__is_active=True)
+    )
+    grid = Q(kind=RegionKind.GRID)
+    regions = org_selectors.region_list(actor=actor)
+    areas = regions.order_by().aggregate(
+        townships=Count("id", filter=Q(kind=RegionKind.TOWNSHIP)),
+        grids=Count("id", filter=grid),
+        staffed=Count("id", filter=grid & Q(staffed)),
+    )
+    # The organisation list also shows the bodies above the actor's area (the county office to a
+    # township); the bulletin speaks of the area's own, so only those seated in a visible region.
+    organisations = (
+        org_selectors.organisation_list(actor=actor)
+        .filter(is_active=True, region_id__in=regions.order_by().values("pk"))
+        .order_by()
+        .aggregate(n=Count("id"), committees=Count("id", filter=Q(kind__in=COMMITTEE_KINDS)))
+    )
+    return {
+        "townships": areas["townships"],
+        "grids": areas["grids"],
+        "grids_staffed": areas["staffed"],
+        "grids_unstaffed": areas["grids"] - areas["staffed"],
+        "organisations": organisations["n"],
+        "committees": organisations["committees"],
+        "grid_duty_lists": org_selectors.grid_duty_list(actor=actor).order_by().values("pk").count(),
+    }
+
+
 def figures(
     *, actor, date_from: datetime.date, date_to: datetime.date, today: datetime.date | None = None
 ) -> Figures:
     """Every §7 figure for [date_from, date_to] (local dates, both included) in the actor's scope.
     `today` (default: today in Asia/Shanghai) fixes the figures that are "as of now" (overdue,
-    escalated, certificates, cadence). A bounded number of queries, whatever the row counts."""
+    escalated, certificates, cadence); the duty figures are the records as they stand now, whatever
+    the period. A bounded number of queries, whatever the row counts."""
     if date_from > date_to:
         raise ValueError("date_from after date_to")
     today = today or timezone.localdate()
@@ -312,6 +375,7 @@ def figures(
     values |= _emergency_figures(actor, date_from, date_to)
     values |= _dispatch_figures(actor, date_from, date_to, today)
     values |= _support_figures(actor, date_from, date_to)
+    values |= _duty_figures(actor)
     return Figures(**values)
 
 

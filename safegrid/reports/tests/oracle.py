@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from safegrid.accounts.models import RoleAssignment
 from safegrid.dispatch.tests.world import seed_dispatch
 from safegrid.emergency.models import DrillRecord, PlanVersion
 from safegrid.emergency.tests.world import seed_emergency
@@ -19,6 +20,7 @@ from safegrid.enforcement.tests.world import seed_enforcement
 from safegrid.hazards.choices import HazardAction, HazardGrade, HazardStatus
 from safegrid.hazards.models import Hazard, HazardEvent
 from safegrid.inspections.models import Inspection
+from safegrid.orgs.models import GridDuty, Organisation, Region
 from safegrid.people.models import Certificate, Training
 from safegrid.people.tests.world import seed_people
 from safegrid.publicity.models import Activity
@@ -299,4 +301,47 @@ def expected(w, role: str, date_from: datetime.date, date_to: datetime.date, tod
                 "expert_problems",
             )
         )
-    return out
+    return out | duty_figures(w, role)
+
+
+DUTY_FIGURES = (
+    "townships",
+    "grids",
+    "grids_staffed",
+    "grids_unstaffed",
+    "organisations",
+    "committees",
+    "grid_duty_lists",
+)
+
+
+def duty_figures(w, role: str) -> dict:
+    """明晰职责 as the records stand: regions by kind in the role's area; grids with an active user
+    holding the grid-worker role there; active organisations seated in a region of the area (not
+    the bodies above it); committees among them; grid duty lists."""
+    if role not in registry.VIEWERS["organisation"]:
+        return dict.fromkeys(DUTY_FIGURES)
+    a = registry.anchors(w)[role]
+    regions = [r for r in Region.objects.all() if registry.region_visible(r, a)]
+    grids = {r.pk for r in regions if r.kind == 5}
+    staffed = {
+        ra.region_id
+        for ra in RoleAssignment.objects.select_related("user")
+        if ra.role == "grid_worker" and ra.user.is_active
+    }
+    organisations = [
+        o
+        for o in Organisation.objects.select_related("region", "sector")
+        if o.is_active and o.region in regions and registry.organisation_visible(o, a)
+    ]
+    return {
+        "townships": sum(1 for r in regions if r.kind == 4),
+        "grids": len(grids),
+        "grids_staffed": len(grids & staffed),
+        "grids_unstaffed": len(grids - staffed),
+        "organisations": len(organisations),
+        "committees": sum(1 for o in organisations if o.kind in ("county_committee", "sector_committee")),
+        "grid_duty_lists": sum(
+            1 for d in GridDuty.objects.select_related("grid") if registry.gridduty_visible(d, a)
+        ),
+    }
