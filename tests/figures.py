@@ -32,36 +32,51 @@ ORDER = [
     "Load",
     "Hygiene",
 ]
-DIRECTORY = Path(__file__).resolve().parents[1] / "test-results" / "figures"
+ROOT = Path(__file__).resolve().parents[1] / "test-results" / "figures"
 
 
 def _is_worker(config) -> bool:
     return hasattr(config, "workerinput")
 
 
+def _directory(config) -> Path:
+    """This run's directory (one per controller process, so that concurrent runs never mix)."""
+    if _is_worker(config):
+        return Path(config.workerinput["safegrid_figures_dir"])
+    return ROOT / str(os.getpid())
+
+
 def pytest_sessionstart(session):
+    directory = _directory(session.config)
     if not _is_worker(session.config):
-        shutil.rmtree(DIRECTORY, ignore_errors=True)
-    DIRECTORY.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist: tell each worker where the controller collects the figures."""
+    node.workerinput["safegrid_figures_dir"] = str(_directory(node.config))
 
 
 @pytest.fixture
-def figure():
+def figure(request):
     """`figure(name, label, *, fixed=None, **counts)`: record counters for one figure of SECURITY.md."""
+    directory = _directory(request.config)
 
     def record(name: str, label: str, *, fixed: dict | None = None, **counts: int) -> None:
         if name not in ORDER:
             raise ValueError(f"unknown figure {name!r}; SECURITY.md names {ORDER}")
         line = {"name": name, "label": label, "counts": counts, "fixed": fixed or {}}
-        with open(DIRECTORY / f"{os.getpid()}.jsonl", "a", encoding="utf-8") as handle:
+        with open(directory / f"{os.getpid()}.jsonl", "a", encoding="utf-8") as handle:
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
 
     return record
 
 
-def collected() -> dict[str, dict[str, tuple[dict, dict]]]:
+def collected(directory: Path) -> dict[str, dict[str, tuple[dict, dict]]]:
     figures: dict[str, dict[str, tuple[dict, dict]]] = defaultdict(dict)
-    for path in sorted(DIRECTORY.glob("*.jsonl")):
+    for path in sorted(directory.glob("*.jsonl")):
         for raw in path.read_text(encoding="utf-8").splitlines():
             line = json.loads(raw)
             counts, fixed = figures[line["name"]].get(line["label"], ({}, {}))
@@ -75,7 +90,9 @@ def collected() -> dict[str, dict[str, tuple[dict, dict]]]:
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if _is_worker(config):
         return
-    figures = collected()
+    directory = _directory(config)
+    figures = collected(directory)
+    shutil.rmtree(directory, ignore_errors=True)
     if not figures:
         return
     terminalreporter.section("Figures to report (SECURITY.md)")

@@ -83,7 +83,7 @@ def test_every_route_is_registered():
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.key)
 @pytest.mark.parametrize("user_key", ROLES)
-def test_reads_are_scoped(world, client, resource, user_key):
+def test_reads_are_scoped(world, client, resource, user_key, figure):
     user = world.users[user_key]
     client.force_login(user)
     objects = resource.objects(world)
@@ -92,7 +92,11 @@ def test_reads_are_scoped(world, client, resource, user_key):
 
     page = client.get(reverse(resource.list_page))  # the page as a person opens it: no parameters
     api_list = client.get(reverse(f"api:{resource.api}-list"), {"page_size": 200})
+    # SECURITY.md C3: each (role, endpoint, object, retrieve|list) is a cell of the scope matrix; a
+    # leak is an out-of-scope row listed or opened.
+    matrix = "roles × endpoints × objects × {retrieve, list, update} cells (reads and writes)"
     if not may_view:
+        figure("Scope matrix", matrix, cells=2 + 2 * len(objects))
         assert (page.status_code, api_list.status_code) == (403, 403)
         for obj in objects:
             assert client.get(reverse(resource.detail_page, kwargs={"pk": obj.pk})).status_code == 403
@@ -100,19 +104,27 @@ def test_reads_are_scoped(world, client, resource, user_key):
         return
 
     assert page.status_code == 200
-    assert _ids_in_page(page.content.decode(), resource) == expected
-    assert f"共 {len(expected)} 条" in page.content.decode()
+    listed_page = _ids_in_page(page.content.decode(), resource)
     assert api_list.status_code == 200
     body = api_list.json()
-    assert body["count"] == len(expected)
-    assert {row["id"] for row in body["results"]} == expected
+    listed_api = {row["id"] for row in body["results"]}
+    opened = {}
+    for obj in objects:
+        opened[obj.pk] = (
+            client.get(reverse(resource.detail_page, kwargs={"pk": obj.pk})).status_code,
+            client.get(reverse(f"api:{resource.api}-detail", kwargs={"pk": obj.pk})).status_code,
+        )
+    leaks = len(listed_page - expected) + len(listed_api - expected)
+    leaks += sum(code != 404 for pk, codes in opened.items() if pk not in expected for code in codes)
+    figure("Scope matrix", matrix, cells=2 + 2 * len(objects), leaks=leaks)
 
+    assert listed_page == expected
+    assert f"共 {len(expected)} 条" in page.content.decode()
+    assert body["count"] == len(expected)
+    assert listed_api == expected
     for obj in objects:
         want = 200 if obj.pk in expected else 404
-        assert client.get(reverse(resource.detail_page, kwargs={"pk": obj.pk})).status_code == want, obj
-        assert client.get(reverse(f"api:{resource.api}-detail", kwargs={"pk": obj.pk})).status_code == want, (
-            obj
-        )
+        assert opened[obj.pk] == (want, want), obj
 
 
 @pytest.mark.parametrize(
@@ -134,7 +146,7 @@ def test_search_never_finds_out_of_scope_rows(world, client, resource, user_key)
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.key)
 @pytest.mark.parametrize("user_key", ROLES)
-def test_writes_are_scoped(world, client, resource, user_key):
+def test_writes_are_scoped(world, client, resource, user_key, figure):
     """Edit pages and API PATCH: manageable rows open, all others 404 (403 without the capability);
     a refused PATCH changes nothing and leaves no audit record."""
     client.force_login(world.users[user_key])
@@ -150,6 +162,7 @@ def test_writes_are_scoped(world, client, resource, user_key):
             assert edit.status_code == 403, obj
         else:
             assert edit.status_code == (200 if manageable else 404), obj
+        leaked = edit.status_code == 200 and not (may_manage and manageable)
         if may_manage and not manageable:
             before = AuditEntry.objects.count()
             snapshot = list(resource.model.objects.filter(pk=obj.pk).values())
@@ -159,9 +172,24 @@ def test_writes_are_scoped(world, client, resource, user_key):
                 {"name": "改名", "display_name": "改名", "person_name": "改名"},
                 content_type="application/json",
             )
+            changed = list(resource.model.objects.filter(pk=obj.pk).values()) != snapshot
+            leaked = leaked or response.status_code != 404 or changed or AuditEntry.objects.count() != before
+            figure(
+                "Scope matrix",
+                "roles × endpoints × objects × {retrieve, list, update} cells (reads and writes)",
+                cells=2,
+                leaks=int(leaked),
+            )
             assert response.status_code == 404, obj
-            assert list(resource.model.objects.filter(pk=obj.pk).values()) == snapshot
+            assert not changed
             assert AuditEntry.objects.count() == before
+        else:
+            figure(
+                "Scope matrix",
+                "roles × endpoints × objects × {retrieve, list, update} cells (reads and writes)",
+                cells=1,
+                leaks=int(leaked),
+            )
 
 
 @pytest.mark.parametrize("user_key", ROLES)
