@@ -1,7 +1,8 @@
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
-from knox.auth import TokenAuthentication
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -20,8 +21,10 @@ from safegrid.sites import selectors as site_selectors
 from safegrid.sites.models import Site
 
 from . import selectors, services
+from .authentication import OTP_REQUIRED_DETAIL, TokenAuthentication
 from .filters import UserFilterSet
 from .models import RoleAssignment, User
+from .policies import two_factor_required
 from .roles import Cap, Role
 
 
@@ -172,11 +175,21 @@ class LoginThrottle(AnonRateThrottle):
 class TokenLoginInput(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    otp = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="县级和管理员账号启用双因素认证时必填：身份验证器上的 6 位验证码。",
+    )
 
 
 class TokenLoginView(APIView):
     """Exchange username and password for a bearer token (`Authorization: Token …`), for phones and
-    integrations. Tokens are stored hashed and expire after 12 hours."""
+    integrations. Tokens are stored hashed and expire after 12 hours. The lockout of the login form
+    applies here too (429 {"code": "locked"}); a privileged account with two-factor sign-in on must
+    send `otp` (403 {"code": "otp_required"} without it, {"code": "otp_invalid"} for a wrong or
+    replayed code)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -193,16 +206,37 @@ class TokenLoginView(APIView):
     def post(self, request):
         data = TokenLoginInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request,
-            username=services.normalise_username(data.validated_data["username"]),
-            password=data.validated_data["password"],
-        )
+        username = data.validated_data["username"]
+        # django-axes reads and flags the Django request (its middleware turns a lock into 429).
+        http_request = request._request
+        user = authenticate(http_request, username=username, password=data.validated_data["password"])
         if user is None:
+            refused_by_lock = getattr(http_request, "axes_locked_out", False) and (
+                getattr(http_request, "axes_failures_since_start", None) is None
+            )
+            services.login_failed(
+                username=username, reason="locked" if refused_by_lock else "invalid_credentials"
+            )
             return Response(
                 {"code": "invalid_credentials", "detail": _("用户名或密码错误。")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        if two_factor_required(user):
+            if not data.validated_data["otp"]:
+                return Response(
+                    {"code": "otp_required", "detail": str(OTP_REQUIRED_DETAIL)},
+                    status=status.HTTP_403_FORBIDDEN,
+                )
+            try:
+                services.otp_verify(actor=user, token=data.validated_data["otp"])
+            except ValidationError:
+                return Response(
+                    {"code": "otp_invalid", "detail": _("验证码不正确或已使用，请等待下一个验证码后重试。")},
+                    status=status.HTTP_403_FORBIDDEN,
+                )
+        # Like the login form: last_login, and axes clears this client's failure count.
+        user_logged_in.send(sender=user.__class__, request=http_request, user=user)
+        services.login_succeeded(user=user, channel="api")
         token, expiry = services.api_token_issue(user=user)
         return Response({"token": token, "expiry": expiry})
 
@@ -211,6 +245,7 @@ class TokenLogoutView(APIView):
     """Revoke the token used for this request."""
 
     authentication_classes = [TokenAuthentication]
+    allow_expired_password = True
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None})

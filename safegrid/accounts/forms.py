@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -7,6 +9,7 @@ from safegrid.core.forms import ActorModelForm
 from safegrid.orgs import selectors as org_selectors
 from safegrid.sites import selectors as site_selectors
 
+from . import selectors
 from .models import User
 from .roles import Cap, Role
 
@@ -78,9 +81,46 @@ class UserCreateForm(_AssignmentFields, ActorModelForm):
             self.add_error("password2", _("两次输入的密码不一致。"))
         return cleaned
 
+    def clean_username(self):
+        # One identity regardless of case and full-/half-width forms (A1); the service and the
+        # database check again (a concurrent create), with the same message.
+        username = User.normalize_username(self.cleaned_data.get("username", ""))
+        if username and selectors.username_taken(username):
+            raise forms.ValidationError(_("该用户名已被使用。"))
+        return username
+
     def validate_unique(self):
-        # Uniqueness (case- and width-insensitive) is the service's job; it gives one clear message.
+        # Uniqueness (case- and width-insensitive) is checked above and by the service.
         pass
+
+
+class LoginForm(AuthenticationForm):
+    """One answer for an unknown account, a wrong password and a disabled account (A5: no
+    enumeration); the same words as the token API. Names are not case-sensitive (A1)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy("用户名或密码错误。"),
+    }
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    """Old password, new password twice; the new one must pass the password rules (A2)."""
+
+    error_messages = {
+        **DjangoPasswordChangeForm.error_messages,
+        "password_incorrect": gettext_lazy("当前密码不正确，请重新输入。"),
+        "password_mismatch": gettext_lazy("两次输入的新密码不一致。"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = gettext_lazy("当前密码")
+        self.fields["new_password1"].label = gettext_lazy("新密码")
+        self.fields["new_password2"].label = gettext_lazy("确认新密码")
+        self.fields["new_password1"].help_text = password_validation.password_validators_help_text_html()
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
 
 
 class UserEditForm(ActorModelForm):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -7,6 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safegrid.core.scope import Grant, ScopedQuerySet
@@ -35,7 +37,9 @@ class UserQuerySet(ScopedQuerySet):
 
 
 class SafeGridUserManager(UserManager.from_queryset(UserQuerySet)):
-    pass
+    def get_by_natural_key(self, username):
+        # Signing in as "ＯＦＦＩＣＥ" or "Office" finds the account "office" (SECURITY.md A1).
+        return self.get(**{self.model.USERNAME_FIELD: self.model.normalize_username(username)})
 
 
 class User(AbstractUser):
@@ -53,6 +57,12 @@ class User(AbstractUser):
         related_name="+",
     )
 
+    password_changed_at = models.DateTimeField(
+        _("密码修改时间"),
+        default=timezone.now,
+        help_text=_("超过密码有效期（SAFEGRID_PASSWORD_MAX_AGE_DAYS）后须先修改密码。"),
+    )
+
     objects = SafeGridUserManager()
 
     class Meta:
@@ -66,6 +76,22 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @classmethod
+    def normalize_username(cls, username):
+        """One identity per name regardless of case and full-/half-width forms (SECURITY.md A1):
+        NFKC folds 'ｚｈａｎｇｓａｎ' to 'zhangsan', casefold folds case (also 'ß' → 'ss'). Used by
+        the manager, `full_clean`, sign-in and the services alike."""
+        if not isinstance(username, str):
+            return username
+        folded = unicodedata.normalize("NFKC", username).casefold()
+        return unicodedata.normalize("NFKC", folded).strip()
+
+    def set_password(self, raw_password) -> None:
+        # Every way of setting a password (services, admin, `changepassword`) restarts its validity
+        # period (SECURITY.md A3); callers saving with update_fields include password_changed_at.
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:user_detail", kwargs={"pk": self.pk})

@@ -1,9 +1,11 @@
 """Password rules with Chinese messages (Django 5.2's zh-Hans catalogue lacks some of them).
 
-MLPS level 2 (SECURITY.md): at least 12 characters, at least 3 of the 4 character classes, not a
+MLPS level 2 (SECURITY.md A2): 12 to 128 characters, at least 3 of the 4 character classes, not a
 common password, not similar to the account's own data, not all digits."""
 
 from __future__ import annotations
+
+import unicodedata
 
 from django.contrib.auth import password_validation as django_validation
 from django.core.exceptions import ValidationError
@@ -21,6 +23,36 @@ class MinimumLengthValidator(django_validation.MinimumLengthValidator):
         return _("至少 %(min_length)d 个字符。") % {"min_length": self.min_length}
 
 
+class MaximumLengthValidator:
+    """At most `max_length` characters: a longer "password" is an attack on the hasher, not a secret."""
+
+    def __init__(self, max_length: int = 128):
+        self.max_length = max_length
+
+    def validate(self, password: str, user=None) -> None:
+        if len(password) > self.max_length:
+            raise ValidationError(self.get_error_message(), code="password_too_long")
+
+    def get_error_message(self) -> str:
+        return _("密码太长，最多 %(max_length)d 个字符。") % {"max_length": self.max_length}
+
+    def get_help_text(self) -> str:
+        return _("最多 %(max_length)d 个字符。") % {"max_length": self.max_length}
+
+
+def character_class(char: str) -> str:
+    """'upper', 'lower', 'digit' or 'other' by Unicode category: a Chinese character or a symbol is
+    'other' (it widens the search space like punctuation does); 'Ａ' is an upper-case letter."""
+    category = unicodedata.category(char)
+    if category == "Lu":
+        return "upper"
+    if category == "Ll":
+        return "lower"
+    if category == "Nd":
+        return "digit"
+    return "other"
+
+
 class CharacterClassesValidator:
     """At least `min_classes` of: upper-case letters, lower-case letters, digits, other characters."""
 
@@ -29,14 +61,7 @@ class CharacterClassesValidator:
 
     @staticmethod
     def classes(password: str) -> int:
-        return sum(
-            [
-                any(c.isupper() for c in password),
-                any(c.islower() for c in password),
-                any(c.isdigit() for c in password),
-                any(not c.isalnum() for c in password),
-            ]
-        )
+        return len({character_class(c) for c in password})
 
     def validate(self, password: str, user=None) -> None:
         if self.classes(password) < self.min_classes:
@@ -53,6 +78,10 @@ class CharacterClassesValidator:
 
 class UserAttributeSimilarityValidator(django_validation.UserAttributeSimilarityValidator):
     DEFAULT_USER_ATTRIBUTES = ("username", "display_name", "email", "phone")
+
+    def __init__(self, user_attributes=DEFAULT_USER_ATTRIBUTES, max_similarity: float = 0.7):
+        # Django binds its own attribute list as the default argument; ours names our fields.
+        super().__init__(user_attributes=user_attributes, max_similarity=max_similarity)
 
     def get_error_message(self) -> str:
         return _("密码与账号信息（%(verbose_name)s）过于相似。")

@@ -62,6 +62,9 @@ class Cap:
     MANAGE_RISK = "risks.manage_riskpoint"  # register and reassess risk points, record site gradings
     VIEW_PEOPLE = "people.view_person"  # people, teams, postings, trainings, certificates, commendations
     MANAGE_PEOPLE = "people.manage_person"  # register people, teams, postings, trainings, certificates
+    # See one person's (or pool expert's) full ID number and phone, one record at a time, audited
+    # (SECURITY.md "Personal data"); everyone else sees them masked.
+    VIEW_PLAIN_PII = "people.view_plain_pii"
     MANAGE_COMMENDATION = "people.manage_commendation"  # 评先评优、通报表扬
     VIEW_PUBLICITY = "publicity.view_activity"  # publicity plans and activities
     RECORD_PUBLICITY = "publicity.record_activity"  # record a publicity activity
@@ -86,8 +89,10 @@ _ENFORCE = {Cap.VIEW_ENFORCEMENT, Cap.ISSUE_ENFORCEMENT}
 # township officers and the county office register and reassess risk points.
 _RISK = {Cap.VIEW_RISK, Cap.MANAGE_RISK}
 # Teams and training (队伍建设): officers keep the people of their scope, enterprises their own staff
-# and certificates; commendations come from the county office and the sector committees.
-_PEOPLE = {Cap.VIEW_PEOPLE, Cap.MANAGE_PEOPLE}
+# and certificates; commendations come from the county office and the sector committees. Those who
+# keep the register may unmask a person's ID number and phone (one at a time, audited); the three
+# administrators never hold it.
+_PEOPLE = {Cap.VIEW_PEOPLE, Cap.MANAGE_PEOPLE, Cap.VIEW_PLAIN_PII}
 # Publicity (宣传): grid workers are the county's publicists (信息员和宣传员) and record activities;
 # the county office keeps the annual plan.
 _PUBLICITY = {Cap.VIEW_PUBLICITY, Cap.RECORD_PUBLICITY}

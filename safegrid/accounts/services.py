@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from safegrid.core.audit import audit_record
 from safegrid.core.exceptions import ApplicationError, NotInScope
+from safegrid.core.models import AuditResult
 from safegrid.core.services import model_update
 from safegrid.orgs.choices import RegionKind
 from safegrid.orgs.models import Organisation, Region, Sector
@@ -38,7 +38,7 @@ ROLE_REGION_KINDS: dict[str, set[int]] = {
 
 def normalise_username(username: str) -> str:
     """Fold full-width forms and case so that 'ＺｈａｎｇＳａｎ' and 'zhangsan' are one account."""
-    return unicodedata.normalize("NFKC", username or "").strip().lower()
+    return User.normalize_username(username or "")
 
 
 def _require_manage(actor, path: str) -> None:
@@ -124,7 +124,11 @@ def user_create(
     user.full_clean(exclude=["password"])
     password_validation.validate_password(password, user)
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent create of the same (folded) name
+        raise ValidationError({"username": _("该用户名已被使用。")}) from exc
     _create_assignment(user=user, role=role, region=region, sectors=sectors, site=site)
     audit_record(
         actor=actor,
@@ -206,3 +210,159 @@ def api_token_issue(*, user: User):
 def api_token_revoke(*, user: User, token) -> None:
     token.delete()
     audit_record(actor=user, action="auth.token_revoke", obj=user)
+
+
+# --- sign-in, sessions and credentials (SECURITY.md A3, A5, A6, S1, S4) -------------------------------
+
+
+def _account(username: str) -> User | None:
+    return User.objects.filter(username=normalise_username(username)).first() if username else None
+
+
+@transaction.atomic
+def login_succeeded(*, user: User, channel: str) -> None:
+    """Record a sign-in ('web' form or 'api' token exchange)."""
+    audit_record(actor=user, action="login.success", obj=user, changes={"channel": [None, channel]})
+
+
+def login_failed(*, username: str, reason: str) -> None:
+    """Record a refused sign-in (wrong password, unknown account, locked, wrong second factor). The
+    attempted name is kept (folded, truncated); the password never is."""
+    name = normalise_username(username)[:150]
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="login.failed",
+            obj=_account(name),
+            object_type="accounts.user",
+            object_repr=name,
+            changes={"reason": [None, reason]},
+            result=AuditResult.FAILURE,
+        )
+
+
+def login_locked(*, username: str | None, ip: str | None) -> None:
+    """Record the moment a username or client address becomes locked (once per lock)."""
+    name = normalise_username(username or "")[:150]
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="login.locked",
+            obj=_account(name),
+            object_type="accounts.user",
+            object_repr=name or (ip or ""),
+            changes={"username": [None, name], "ip": [None, ip]},
+            result=AuditResult.FAILURE,
+        )
+
+
+@transaction.atomic
+def session_ended(*, user: User, reason: str) -> None:
+    """Record a sign-out: 'logout' (the user), 'idle' or 'absolute' (the session ran out)."""
+    audit_record(actor=user, action="logout", obj=user, changes={"reason": [None, reason]})
+
+
+@transaction.atomic
+def password_change(*, actor: User, new_password: str) -> int:
+    """The signed-in user sets a new password (the caller has checked the old one). Restarts the
+    validity period, revokes every API token of the account (S4: other browser sessions end by
+    themselves, their session hash no longer matches) and returns how many tokens were revoked."""
+    from knox.models import AuthToken
+
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if user.check_password(new_password):
+        raise ValidationError({"new_password1": _("新密码不能与当前密码相同。")})
+    password_validation.validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password", "password_changed_at"])
+    revoked, _detail = AuthToken.objects.filter(user=user).delete()
+    audit_record(
+        actor=actor, action="password.change", obj=user, changes={"api_tokens_revoked": [None, revoked]}
+    )
+    actor.password = user.password
+    actor.password_changed_at = user.password_changed_at
+    return revoked
+
+
+@transaction.atomic
+def lockout_release(*, actor: User, kind: str, value: str) -> int:
+    """The security administrator unlocks a username or a client address before its cool-off ends.
+    The lock must be one the actor may see (selectors.lockout_list), else NotInScope."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    from . import selectors
+
+    if not any(lock.kind == kind and lock.value == value for lock in selectors.lockout_list(actor=actor)):
+        raise NotInScope(_("未找到。"))
+    if kind == "username":
+        removed = AxesProxyHandler.reset_attempts(username=value)
+    else:
+        removed = AxesProxyHandler.reset_attempts(ip_address=value)
+    audit_record(
+        actor=actor,
+        action="account.unlock",
+        obj=_account(value) if kind == "username" else None,
+        object_type="accounts.user" if kind == "username" else "axes.ip",
+        object_id="" if kind == "username" else value,
+        object_repr=value,
+        changes={kind: [value, None], "attempts_removed": [removed, 0]},
+    )
+    return removed
+
+
+# --- two-factor sign-in (TOTP, SECURITY.md A6) --------------------------------------------------------
+
+
+@transaction.atomic
+def otp_device_begin(*, actor: User):
+    """Start enrolment: an unconfirmed TOTP device with a fresh secret (an earlier unconfirmed one is
+    replaced). The device works only after `otp_device_confirm`."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=actor, name=_("身份验证器"), confirmed=False)
+    audit_record(actor=actor, action="otp.begin", obj=actor)
+    return device
+
+
+def otp_device_confirm(*, actor: User, device, token: str):
+    """Confirm enrolment with one code from the authenticator app; a wrong code changes nothing."""
+    if device.user_id != actor.pk or device.confirmed or not device.verify_token(_digits(token)):
+        otp_failed(actor=actor, stage="enrol")
+        raise ValidationError({"token": _("验证码不正确，请查看身份验证器上的当前 6 位数字后重试。")})
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(actor=actor, action="otp.enrol", obj=actor)
+    return device
+
+
+def otp_verify(*, actor: User, token: str):
+    """Check a code against the actor's confirmed devices. A code is accepted once (the device keeps
+    the last time step used, so a replayed code is refused); failures are throttled by django-otp."""
+    from django_otp import devices_for_user
+
+    token = _digits(token)
+    for device in devices_for_user(actor, confirmed=True):
+        if token and device.verify_token(token):
+            with transaction.atomic():
+                audit_record(actor=actor, action="otp.verify", obj=actor)
+            return device
+    otp_failed(actor=actor, stage="verify")
+    raise ValidationError({"token": _("验证码不正确或已使用，请等待下一个验证码后重试。")})
+
+
+def otp_failed(*, actor: User, stage: str) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="otp.failed",
+            obj=actor,
+            changes={"stage": [None, stage]},
+            result=AuditResult.FAILURE,
+        )
+
+
+def _digits(token) -> str:
+    token = "".join(str(token or "").split())
+    return token if token.isdigit() and len(token) <= 8 else ""

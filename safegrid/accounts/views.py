@@ -1,11 +1,23 @@
+from base64 import b32encode
+
+import django_otp
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from safegrid.core.exceptions import ApplicationError, NotInScope
@@ -19,16 +31,212 @@ from safegrid.core.views import (
 
 from . import forms, selectors, services
 from .filters import UserFilterSet
+from .policies import is_privileged, password_expires_at, two_factor_required
 from .roles import Cap
 
 
+def _safe_next(request, default: str = "") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default or reverse(settings.LOGIN_REDIRECT_URL)
+
+
 class LoginView(auth_views.LoginView):
+    """Sign-in form. Unknown account, wrong password, inactive account and a locked account all get
+    the same form error (the lock itself is answered by django-axes' middleware with the lock page).
+    Every outcome leaves one audit record; a privileged account then owes its second factor."""
+
     template_name = "accounts/login.html"
+    authentication_form = forms.LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        services.login_succeeded(user=user, channel="web")
+        if two_factor_required(user):
+            has_device = selectors.otp_confirmed_device(actor=user) is not None
+            target = reverse("accounts:otp_verify" if has_device else "accounts:otp_setup")
+            return HttpResponseRedirect(f"{target}?{urlencode({'next': self.get_success_url()})}")
+        return response
+
+    def form_invalid(self, form):
+        if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+            request = self.request
+            refused_by_lock = getattr(request, "axes_locked_out", False) and (
+                getattr(request, "axes_failures_since_start", None) is None
+            )
+            services.login_failed(
+                username=request.POST.get("username", ""),
+                reason="locked" if refused_by_lock else "invalid_credentials",
+            )
+        return super().form_invalid(form)
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            services.session_ended(user=request.user, reason="logout")
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordChangeView(LoginRequiredMixin, View):
+    """Change one's own password (also where an expired password sends the user). Other sessions of
+    the account end and its API tokens are revoked; this session stays signed in."""
+
+    template_name = "accounts/password_change.html"
+
+    def render_form(self, form, status=200):
+        expires = password_expires_at(self.request.user)
+        context = {
+            "form": form,
+            "title": _("修改密码"),
+            "expired": expires is not None and expires <= timezone.now(),
+            "max_age_days": settings.SAFEGRID_PASSWORD_MAX_AGE_DAYS,
+            "next": _safe_next(self.request),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(forms.PasswordChangeForm(user=request.user))
+
+    def post(self, request, *args, **kwargs):
+        form = forms.PasswordChangeForm(user=request.user, data=request.POST)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        try:
+            services.password_change(actor=request.user, new_password=form.cleaned_data["new_password1"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("new_password1", message)
+            return self.render_form(form, status=400)
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("密码已修改。其他设备上的登录和移动端令牌已全部失效。"))
+        return HttpResponseRedirect(_safe_next(request))
+
+
+class _SecondFactorView(LoginRequiredMixin, View):
+    """Base of the two-factor pages: only accounts that use a second factor (privileged roles)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_privileged(request.user):
+            raise PermissionDenied(_("您的账号无需双因素认证。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, template, context, status=200):
+        context.setdefault("next", _safe_next(self.request))
+        context.setdefault("required", two_factor_required(self.request.user))
+        return render(self.request, template, context, status=status)
+
+
+def _qr_svg(data: str) -> str:
+    """The enrolment QR code drawn on the server as inline SVG (no image request, no third party)."""
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    svg = image.to_string(encoding="unicode")
+    return svg[svg.index("<svg") :]
+
+
+class OtpSetupView(_SecondFactorView):
+    """Enrol an authenticator app: scan the QR code (or type the secret), confirm with one code."""
+
+    template_name = "accounts/otp_setup.html"
+
+    def pending(self):
+        return selectors.otp_pending_device(actor=self.request.user) or services.otp_device_begin(
+            actor=self.request.user
+        )
+
+    def page(self, device, errors=(), status=200):
+        return self.render_page(
+            self.template_name,
+            {
+                "title": _("绑定身份验证器"),
+                "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - drawn here from our own data
+                "secret": b32encode(device.bin_key).decode(),
+                "errors": errors,
+            },
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        if selectors.otp_confirmed_device(actor=request.user) is not None:
+            return HttpResponseRedirect(
+                f"{reverse('accounts:otp_verify')}?{urlencode({'next': _safe_next(request)})}"
+            )
+        return self.page(self.pending())
+
+    def post(self, request, *args, **kwargs):
+        if selectors.otp_confirmed_device(actor=request.user) is not None:
+            return HttpResponseRedirect(reverse("accounts:otp_verify"))
+        device = self.pending()
+        try:
+            device = services.otp_device_confirm(
+                actor=request.user, device=device, token=request.POST.get("token", "")
+            )
+        except ValidationError as exc:
+            return self.page(device, errors=exc.messages, status=400)
+        django_otp.login(request, device)
+        messages.success(request, _("身份验证器已绑定，以后登录时需输入其上的 6 位验证码。"))
+        return HttpResponseRedirect(_safe_next(request))
+
+
+class OtpVerifyView(_SecondFactorView):
+    """The second step of signing in: one code from the authenticator app."""
+
+    template_name = "accounts/otp_verify.html"
+
+    def get(self, request, *args, **kwargs):
+        if selectors.otp_confirmed_device(actor=request.user) is None:
+            return HttpResponseRedirect(
+                f"{reverse('accounts:otp_setup')}?{urlencode({'next': _safe_next(request)})}"
+            )
+        return self.render_page(self.template_name, {"title": _("双因素认证"), "errors": ()})
+
+    def post(self, request, *args, **kwargs):
+        try:
+            device = services.otp_verify(actor=request.user, token=request.POST.get("token", ""))
+        except ValidationError as exc:
+            return self.render_page(
+                self.template_name, {"title": _("双因素认证"), "errors": exc.messages}, status=400
+            )
+        django_otp.login(request, device)
+        return HttpResponseRedirect(_safe_next(request))
+
+
+class LockoutListView(CapabilityRequiredMixin, TemplateView):
+    """Locked usernames and client addresses, with an unlock button (the security administrator)."""
+
+    capability = Cap.MANAGE_USER
+    template_name = "accounts/lockout_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=_("登录锁定"),
+            locks=selectors.lockout_list(actor=self.request.user),
+            failure_limit=settings.AXES_FAILURE_LIMIT,
+            cooloff_minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        )
+        return context
+
+
+class LockoutReleaseView(CapabilityRequiredMixin, View):
+    capability = Cap.MANAGE_USER
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        kind, value = request.POST.get("kind", ""), request.POST.get("value", "")
+        if kind not in {"username", "ip"} or not value:
+            raise Http404(_("未找到。"))
+        try:
+            services.lockout_release(actor=request.user, kind=kind, value=value)
+        except NotInScope as exc:
+            raise Http404(_("未找到。")) from exc
+        messages.success(request, _("已解除锁定：%(value)s。") % {"value": value})
+        return HttpResponseRedirect(reverse("accounts:lockout_list"))
 
 
 class ProfileView(TemplateView):

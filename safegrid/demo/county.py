@@ -24,6 +24,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 
 from safegrid.accounts.models import RoleAssignment, User
+from safegrid.accounts.policies import PRIVILEGED_ROLES
 from safegrid.accounts.roles import Role
 from safegrid.core.audit import audit_record
 from safegrid.orgs.choices import DEFAULT_DUTIES, GridDutyRole, OrganisationKind, RegionKind
@@ -34,6 +35,7 @@ from safegrid.sites.credit_code import CHARSET, check_character
 from safegrid.sites.models import Site
 
 from . import geo
+from .twofactor import enrol_demo_device
 
 DEFAULT_SEED = 2024
 
@@ -988,6 +990,8 @@ class _Builder:
             )
             if spec.sectors:
                 assignment.sectors.set([self.sectors[code] for code in spec.sectors])
+            if spec.role in PRIVILEGED_ROLES:
+                enrol_demo_device(user)  # the published demo TOTP secret (safegrid/demo/twofactor.py)
             self.users.append((spec, user, region))
 
     # --- the whole county -------------------------------------------------------------------------

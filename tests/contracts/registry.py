@@ -507,6 +507,12 @@ NON_RESOURCE_ROUTES = {
     "accounts:login": "public login form",
     "accounts:logout": "ends the session",
     "accounts:profile": "the signed-in user's own account",
+    "accounts:password_change": "the signed-in user's own password",
+    "accounts:otp_setup": "own TOTP enrolment (privileged roles only, 403 otherwise)",
+    "accounts:otp_verify": "own second sign-in step",
+    "accounts:lockout_list": "MANAGE_USER (security admin) only, 403 otherwise; "
+    "safegrid/accounts/tests/test_lockout.py",
+    "accounts:lockout_release": "POST, MANAGE_USER only; see accounts:lockout_list",
     "accounts:role_assign": "user sub-page: scoped by accounts:user_edit rules, checked in accounts tests",
     "accounts:role_revoke": "POST only; scoped by role_assignment_get, checked in accounts tests",
     "api-schema": "OpenAPI document (structure only, no rows)",
@@ -562,6 +568,9 @@ NON_RESOURCE_ROUTES = {
     "without it); checked in safegrid/people/tests/test_views.py",
     "people:certificate_extend": "see people:certificate_review",
     "people:certificate_revoke": "see people:certificate_review",
+    "people:person_unmask": "POST: one person's full ID number and phone; VIEW_PLAIN_PII (403 without "
+    "it), its scope (404 outside), one audit record; checked in safegrid/people/tests/test_unmask.py",
+    "api:person-unmask": "see people:person_unmask; checked in safegrid/people/tests/test_unmask.py",
     "people:person_import": "bulk import under MANAGE_PEOPLE (403 without it); every row goes through "
     "person_create's scope; checked in safegrid/people/tests/test_import.py",
     "people:person_import_template": "blank .xlsx template, no rows",

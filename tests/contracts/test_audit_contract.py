@@ -7,13 +7,17 @@ import datetime
 import importlib
 import importlib.util
 import json
+import re
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD, credit_code
 from safegrid.accounts.models import RoleAssignment, User
+from safegrid.core.audit import verify_chain
+from safegrid.core.logsafe import id_number_valid
 from safegrid.core.models import AuditEntry
 from safegrid.hazards.models import Hazard
 from safegrid.inspections.models import Inspection
@@ -534,6 +538,7 @@ def test_good_write_leaves_exactly_one_audit_record(world, client, write):
     ]
     assert entries[0].request_id != ""
     assert entries[0].ip == "127.0.0.1"
+    assert unmasked(entries[0].changes) == []
 
 
 @pytest.mark.parametrize("write", WRITES, ids=lambda w: w.name)
@@ -567,10 +572,10 @@ def test_token_login_and_revoke_are_audited(world, client):
     assert revoke.status_code == 204
     assert client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
     actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True)[before:])
-    assert actions == ["auth.token_issue", "auth.token_revoke"]
+    assert actions == ["login.success", "auth.token_issue", "auth.token_revoke"]
 
 
-def test_wrong_password_gives_no_token_and_no_audit(world, client):
+def test_wrong_password_gives_no_token_and_one_failed_login_record(world, client):
     before = AuditEntry.objects.count()
     response = client.post(
         reverse("api:token_login"),
@@ -581,4 +586,69 @@ def test_wrong_password_gives_no_token_and_no_audit(world, client):
         400,
         {"code": "invalid_credentials", "detail": "用户名或密码错误。"},
     )
-    assert AuditEntry.objects.count() == before
+    actions = list(AuditEntry.objects.order_by("id").values_list("action", "result")[before:])
+    assert actions == [("login.failed", "failure")]
+
+
+# ---- L2: each event type's record is complete (SECURITY.md L1/L2) ------------------------------
+
+DEVICE = "SafeGrid-contract/1.0 (audit completeness)"
+# One write per event type: the first write of the catalogue with that action.
+EVENT_TYPES: dict[str, Write] = {}
+for _write in WRITES:
+    EVENT_TYPES.setdefault(_write.action, _write)
+_ID_LIKE = re.compile(r"(?<!\d)\d{17}[0-9Xx](?![0-9Xx])")
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def incomplete(entry: AuditEntry, user, action: str) -> list[str]:
+    """The L2 fields an audit record lacks (empty when complete)."""
+    roles = ",".join(sorted({g.role for g in user.grants}))
+    checks = {
+        "aware time": timezone.is_aware(entry.occurred_at)
+        and abs((timezone.now() - entry.occurred_at).total_seconds()) < 600,
+        "user": (entry.actor_id, entry.actor_username) == (user.pk, user.username),
+        "role": bool(roles) and entry.actor_roles == roles,
+        "ip": entry.ip == "127.0.0.1",
+        "device": entry.device == DEVICE,
+        "request id": re.fullmatch(r"[0-9a-f]{32}", entry.request_id) is not None,
+        "event": entry.action == action,
+        "object type": _model_exists(entry.object_type),
+        "object id": entry.object_id != "",
+        "result": entry.result == "success",
+        "masked changes": isinstance(entry.changes, dict) and unmasked(entry.changes) == [],
+        "chained": len(entry.digest) == 64 and len(entry.prev_digest) == 64,
+    }
+    return [name for name, ok in checks.items() if not ok]
+
+
+def unmasked(changes) -> list[str]:
+    """Full ID numbers (checksum-valid) and mobile numbers in an audit record's changes."""
+    text = json.dumps(changes, ensure_ascii=False, default=str)
+    return [m for m in _ID_LIKE.findall(text) if id_number_valid(m)] + _MOBILE.findall(text)
+
+
+def _model_exists(label: str) -> bool:
+    try:
+        apps.get_model(label)
+    except (LookupError, ValueError):
+        return False
+    return True
+
+
+@pytest.mark.parametrize("write", list(EVENT_TYPES.values()), ids=lambda w: w.action)
+def test_each_event_type_emits_exactly_one_complete_record(world, client, write, figure):
+    label = "event types emitting exactly one complete record"
+    figure("Audit", label, event_types=1)
+    user = world.users[write.user]
+    client.force_login(user)
+    client.defaults["HTTP_USER_AGENT"] = DEVICE
+    write.url_resolved = write.url(world)
+    before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    response = _send(client, write, write.good(world))
+    assert response.status_code in {200, 201, 302}, response.content.decode()[:2000]
+    entries = list(AuditEntry.objects.filter(id__gt=before).order_by("id"))
+    assert len(entries) == 1
+    assert incomplete(entries[0], user, write.action) == []
+    assert verify_chain().ok
+    figure("Audit", label, complete=1)
