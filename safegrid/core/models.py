@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,14 +18,37 @@ class AuditResult(models.TextChoices):
     FAILURE = "failure", _("失败")
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    """Append-only at the ORM level: bulk writes that would skip the chain, and bulk rewrites or
+    deletes, are refused (the database triggers refuse them again on PostgreSQL). The one deleting
+    path is `safegrid.core.audit.purge_expired` (retention), which goes below the ORM on purpose."""
+
+    def update(self, **kwargs):
+        raise RuntimeError("审计记录不可修改。")
+
+    def delete(self):
+        raise RuntimeError("审计记录不可删除。")
+
+    def bulk_create(self, *args, **kwargs):
+        raise RuntimeError("审计记录须逐条写入（哈希链）。")
+
+    def bulk_update(self, *args, **kwargs):
+        raise RuntimeError("审计记录不可修改。")
+
+
 class AuditEntry(models.Model):
     """Audit record (审计记录): one append-only row per audited event.
 
     Written by services in the same transaction as the change they describe (so a rolled-back write
     leaves no record), never through signals. Only the audit administrator can browse it.
+
+    Tamper evidence (SECURITY.md L3): each row carries `prev_digest` (the previous row's digest) and
+    `digest`, an HMAC-SM3 over its content and `prev_digest` (`safegrid.core.audit`). The chain is
+    extended in `save()` rather than in `audit_record` so that no insert path can leave an unchained
+    row: this is a storage invariant, like the append-only guard, not domain logic.
     """
 
-    occurred_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    occurred_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
@@ -46,6 +70,10 @@ class AuditEntry(models.Model):
     result = models.CharField(
         _("结果"), max_length=16, choices=AuditResult.choices, default=AuditResult.SUCCESS
     )
+    prev_digest = models.CharField(_("前序摘要"), max_length=64, blank=True, editable=False)
+    digest = models.CharField(_("摘要"), max_length=64, blank=True, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计记录")
@@ -57,10 +85,26 @@ class AuditEntry(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
-        # Append-only: an existing row is never rewritten (issue 8 adds the database-level guard).
-        if self.pk is not None and not self._state.adding:
+        # Append-only: an existing row is never rewritten (the database triggers refuse it as well).
+        if self.pk is not None or not self._state.adding:
             raise RuntimeError("审计记录不可修改。")
-        super().save(*args, **kwargs)
+        from .audit import chain_head, seal  # the chain lives with the writer; imported late (cycle)
+
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        kwargs["force_insert"] = True
+        if connections[using].in_atomic_block:
+            self.prev_digest = chain_head(using)
+            self.digest = seal(self)
+            super().save(*args, **kwargs)
+            return
+        # Outside a transaction the chain lock would end with the read: hold it until the insert.
+        with transaction.atomic(using=using):
+            self.prev_digest = chain_head(using)
+            self.digest = seal(self)
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("审计记录不可删除。")
 
 
 class HolidayOverride(models.Model):
