@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -136,18 +138,25 @@ class PersonUpdateInput(PersonInput):
     is_active = serializers.BooleanField(required=False)
 
 
+class PersonPlainOutput(serializers.Serializer):
+    id_number = serializers.CharField(help_text=gettext_lazy("完整身份证号"))
+    phone = serializers.CharField(help_text=gettext_lazy("完整手机号码"))
+
+
 @extend_schema_view(
     create=extend_schema(request=PersonInput, responses={201: PersonOutput}),
     partial_update=extend_schema(request=PersonUpdateInput, responses=PersonOutput),
 )
 class PersonViewSet(ServiceCreateMixin, ServiceUpdateMixin, ScopedViewSet):
-    """People of the safety work force in the caller's scope (ID number and phone masked)."""
+    """People of the safety work force in the caller's scope (ID number and phone masked; `unmask`
+    gives one person's full values to a holder of people.view_plain_pii, audited)."""
 
     capabilities = {
         "list": Cap.VIEW_PEOPLE,
         "retrieve": Cap.VIEW_PEOPLE,
         "create": Cap.MANAGE_PEOPLE,
         "partial_update": Cap.MANAGE_PEOPLE,
+        "unmask": Cap.VIEW_PLAIN_PII,
     }
     filterset_class = PersonFilterSet
     output_serializer_class = PersonOutput
@@ -163,6 +172,16 @@ class PersonViewSet(ServiceCreateMixin, ServiceUpdateMixin, ScopedViewSet):
 
     def perform_service_update(self, *, actor, instance, data):
         return services.person_update(actor=actor, person=instance, **data)
+
+    @extend_schema(request=None, responses=PersonPlainOutput)
+    @action(detail=True, methods=["post"])
+    def unmask(self, request, pk=None):
+        """显示完整号码: this one person's full ID number and phone (never cached); one audit record."""
+        person = selectors.person_plain_get(actor=request.user, pk=pk)
+        plain = services.person_unmask(actor=request.user, person=person)
+        response = Response(PersonPlainOutput(plain).data)
+        add_never_cache_headers(response)
+        return response
 
 
 # ---- postings ------------------------------------------------------------------------------------

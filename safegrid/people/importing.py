@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from safegrid.accounts.roles import Cap
 from safegrid.core import xlsx_import
+from safegrid.core.fields import blind_q
 from safegrid.core.xlsx_import import (
     XLSX_CONTENT_TYPE,
     CheckedRow,
@@ -320,8 +321,11 @@ def _check_people(actor, rows: list[tuple[int, dict[str, Any]]], errors: list[Ro
         )
     # Against the register: the ID number is unique among all people (the database constraint
     # says so too, with the same message), whoever's scope they are in.
+    # The ID numbers are encrypted at rest: they are matched through their blind index.
     registered = set(
-        Person.objects.filter(id_number__in=list(first_row_of_id)).values_list("id_number", flat=True)
+        Person.objects.filter(blind_q(Person, "id_number", first_row_of_id)).values_list(
+            "id_number", flat=True
+        )
     )
     taken = {first_row_of_id[value] for value in registered}
     errors.extend(RowError(number, "身份证号", _("该身份证号已登记。")) for number in sorted(taken))
@@ -373,7 +377,7 @@ def _check_certificates(
     # Only the people the actor manages: a holder out of scope reads as not registered.
     people = {
         p.id_number: p
-        for p in Person.objects.visible_to(actor, Cap.MANAGE_PEOPLE).filter(id_number__in=list(ids))
+        for p in Person.objects.visible_to(actor, Cap.MANAGE_PEOPLE).filter(blind_q(Person, "id_number", ids))
     }
     numbers = {v["number"] for _row, v in parsed if v["number"]}
     registered = set(Certificate.objects.filter(number__in=list(numbers)).values_list("kind", "number"))

@@ -2,8 +2,9 @@
 
 Every row carries the scope keys of the place it belongs to — region path, sector (nullable) and
 site (nullable, for an enterprise's own staff) — copied by the services, so that "who sees it" is
-one indexed `WHERE` (DESIGN.md §4). ID numbers and phones are stored as entered (SM4 encryption at
-rest comes with the security issue) and are only ever shown masked (`masking`)."""
+one indexed `WHERE` (DESIGN.md §4). ID numbers and phones are stored SM4-encrypted with a keyed blind
+index for equality search (`safegrid.core.fields`, SECURITY.md D1) and are shown masked (`masking`);
+the plain value goes to one holder of `people.view_plain_pii` at a time, audited (`person_unmask`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from safegrid.core.fields import BlindIndexedModel, BlindIndexField, EncryptedTextField
 from safegrid.core.models import TimeStampedModel
 from safegrid.core.scope import Grant, ScopedQuerySet, row_scope_q
 from safegrid.orgs.models import Organisation, Region, Sector
@@ -60,15 +62,21 @@ def _path_index(name: str) -> models.Index:
     return models.Index(fields=["region_path"], name=name, opclasses=["varchar_pattern_ops"])
 
 
-class Person(Placed):
+class Person(BlindIndexedModel, Placed):
     """A member of the county's safety work force: government staff sent down, hired professionals,
     community grid workers, enterprise safety staff and experts. A person may or may not have a
     login (`user`)."""
 
     name = models.CharField(_("姓名"), max_length=30)
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, blank=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    id_number = EncryptedTextField(_("身份证号"), max_length=18, blank=True)
+    id_number_bidx = BlindIndexField(
+        _("身份证号索引"), source="id_number", purpose="person.id_number", normaliser="id_number"
+    )
+    phone = EncryptedTextField(_("手机号码"), max_length=20, blank=True)
+    phone_bidx = BlindIndexField(
+        _("手机号码索引"), source="phone", purpose="person.phone", normaliser="phone"
+    )
     source = models.CharField(_("人员来源"), max_length=16, choices=PersonSource.choices)
     employment = models.CharField(_("专兼职"), max_length=12, choices=Employment.choices)
     organisation = models.ForeignKey(
@@ -112,9 +120,10 @@ class Person(Placed):
         verbose_name_plural = _("人员")
         ordering = ["region_path", "name", "id"]
         constraints = [
+            # On the blind index: the ciphertexts of one ID number all differ (random nonce).
             models.UniqueConstraint(
-                fields=["id_number"],
-                condition=~Q(id_number=""),
+                fields=["id_number_bidx"],
+                condition=~Q(id_number_bidx=""),
                 name="person_unique_id_number",
                 violation_error_message=_("该身份证号已登记。"),
             ),

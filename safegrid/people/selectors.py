@@ -47,6 +47,17 @@ def person_get(*, actor, pk, capability: str | None = Cap.VIEW_PEOPLE) -> Person
     return scoped_get(person_list(actor=actor, capability=capability), pk)
 
 
+def person_plain_get(*, actor, pk) -> Person:
+    """A person whose full ID number and phone the actor may see: the VIEW_PLAIN_PII scope (404
+    outside it, like every read)."""
+    return scoped_get(Person.objects.visible_to(actor, Cap.VIEW_PLAIN_PII), pk)
+
+
+def can_unmask_person(*, actor, person: Person) -> bool:
+    """Whether the person page offers "显示完整号码" to the actor."""
+    return Person.objects.visible_to(actor, Cap.VIEW_PLAIN_PII).filter(pk=person.pk).exists()
+
+
 def person_postings(*, person: Person) -> QuerySet[Posting]:
     """The postings of a person already fetched through `person_get`."""
     return person.postings.select_related("region", "site", "hazard").order_by("-started_on", "-id")

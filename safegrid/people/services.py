@@ -236,6 +236,21 @@ def person_update(
     return person
 
 
+@transaction.atomic
+def person_unmask(*, actor, person: Person) -> dict[str, str]:
+    """The full ID number and phone of one person, for a holder of VIEW_PLAIN_PII whose scope has the
+    person (NotInScope → 404 otherwise). Leaves exactly one audit record ("person.unmask"), with the
+    masked values only: the trail says whose data was shown, never the data."""
+    person = scoped_get(Person.objects.visible_to(actor, Cap.VIEW_PLAIN_PII), person.pk)
+    audit_record(
+        actor=actor,
+        action="person.unmask",
+        obj=person,
+        changes={"id_number": person.id_number_masked, "phone": person.phone_masked},
+    )
+    return {"id_number": person.id_number, "phone": person.phone}
+
+
 # ---- postings (先培训后上岗) --------------------------------------------------------------------------
 
 

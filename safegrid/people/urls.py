@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.PersonCreateView.as_view(), name="person_create"),
     path("<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("<int:pk>/edit/", views.PersonEditView.as_view(), name="person_edit"),
+    path("<int:pk>/unmask/", views.PersonUnmaskView.as_view(), name="person_unmask"),
     path("import/", import_views.PersonImportView.as_view(), name="person_import"),
     path("import/template/", import_views.PersonImportTemplateView.as_view(), name="person_import_template"),
     path("postings/", views.PostingListView.as_view(), name="posting_list"),

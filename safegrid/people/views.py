@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.exports import ID_COLUMN
+from safegrid.core.scope import grants_for
 from safegrid.core.views import ScopedDetailView, ScopedListView, ServiceFormView
 
 from . import forms, selectors, services
@@ -67,7 +69,29 @@ class PersonDetailView(ScopedDetailView):
             .filter(person=person)
             .values_list("pk", flat=True)
         )
+        context["can_unmask"] = bool(grants_for(self.request.user, Cap.VIEW_PLAIN_PII)) and (
+            selectors.can_unmask_person(actor=self.request.user, person=person)
+        )
         return context
+
+
+class PersonUnmaskView(PersonDetailView):
+    """POST "显示完整号码": the person page once more, with this one person's full ID number and phone,
+    never cached. VIEW_PLAIN_PII or 403; the person within its scope or 404; one audit record."""
+
+    capability = Cap.VIEW_PLAIN_PII
+    http_method_names = ["post"]
+
+    def get_object(self):
+        if not hasattr(self, "_person"):
+            self._person = selectors.person_plain_get(actor=self.request.user, pk=self.kwargs["pk"])
+        return self._person
+
+    def post(self, request, *args, **kwargs):
+        plain = services.person_unmask(actor=request.user, person=self.get_object())
+        response = self.render_to_response(self.get_context_data(plain=plain, **kwargs))
+        add_never_cache_headers(response)
+        return response
 
 
 def _person_data(data: dict) -> dict:

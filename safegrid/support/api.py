@@ -1,9 +1,12 @@
 from decimal import Decimal
 
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from safegrid.accounts.models import User
@@ -14,6 +17,7 @@ from safegrid.core.api import (
     ServiceCreateMixin,
     ServiceUpdateMixin,
 )
+from safegrid.core.scope import grants_for
 from safegrid.hazards.choices import HazardCategory, HazardGrade
 from safegrid.orgs.models import Organisation, Region, Sector
 from safegrid.sites.models import Site
@@ -267,6 +271,10 @@ class ExpertUpdateInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+class ExpertPlainOutput(serializers.Serializer):
+    phone = serializers.CharField(help_text=gettext_lazy("完整联系电话"))
+
+
 @extend_schema_view(
     create=extend_schema(request=ExpertInput, responses={201: ExpertOutput}),
     partial_update=extend_schema(request=ExpertUpdateInput, responses={200: ExpertOutput}),
@@ -280,6 +288,7 @@ class ExpertViewSet(ServiceCreateMixin, ServiceUpdateMixin, ScopedViewSet):
         "retrieve": Cap.VIEW_SUPPORT,
         "create": Cap.MANAGE_EXPERTS,
         "partial_update": Cap.MANAGE_EXPERTS,
+        "unmask": Cap.VIEW_PLAIN_PII,  # and MANAGE_EXPERTS (checked in the action)
     }
     filterset_class = ExpertFilterSet
     output_serializer_class = ExpertOutput
@@ -298,6 +307,17 @@ class ExpertViewSet(ServiceCreateMixin, ServiceUpdateMixin, ScopedViewSet):
 
     def perform_service_update(self, *, actor, instance, data):
         return self._fresh(services.expert_update(actor=actor, expert=instance, data=data))
+
+    @extend_schema(request=None, responses=ExpertPlainOutput)
+    @action(detail=True, methods=["post"])
+    def unmask(self, request, pk=None):
+        """显示完整号码: this one expert's full phone (never cached); one audit record."""
+        if not grants_for(request.user, Cap.MANAGE_EXPERTS):
+            raise PermissionDenied(_("您没有执行该操作的权限。"))
+        expert = selectors.expert_plain_get(actor=request.user, pk=pk)
+        response = Response(ExpertPlainOutput(services.expert_unmask(actor=request.user, expert=expert)).data)
+        add_never_cache_headers(response)
+        return response
 
 
 # ---- engagements ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from safegrid.accounts.roles import Role
+from safegrid.core.fields import BlindIndexedModel, BlindIndexField, EncryptedTextField
 from safegrid.core.models import TimeStampedModel
 from safegrid.core.scope import Grant, ScopedQuerySet, row_scope_q
 from safegrid.hazards.models import Hazard
@@ -132,7 +133,7 @@ class ExpertQuerySet(ScopedQuerySet):
         return row_scope_q(grant, region="region_path", sector=None, ancestors=not write)
 
 
-class Expert(TimeStampedModel):
+class Expert(BlindIndexedModel, TimeStampedModel):
     """Work-safety expert (安全生产专家) of a county's pool (专家库): specialties, title, employer,
     a phone shown only masked, and optionally the login (role 专家) of the expert."""
 
@@ -141,7 +142,10 @@ class Expert(TimeStampedModel):
     expertise = models.CharField(_("专长"), max_length=200, blank=True)
     title = models.CharField(_("职称"), max_length=50, blank=True)
     employer = models.CharField(_("工作单位"), max_length=100, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = EncryptedTextField(_("联系电话"), max_length=20, blank=True)
+    phone_bidx = BlindIndexField(
+        _("联系电话索引"), source="phone", purpose="expert.phone", normaliser="phone"
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登录账号"),

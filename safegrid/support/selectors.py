@@ -140,6 +140,24 @@ def expert_get(*, actor, pk, capability: str | None = Cap.VIEW_SUPPORT) -> Exper
     return scoped_get(expert_list(actor=actor, capability=capability).select_related("user"), pk)
 
 
+def _expert_plain_list(*, actor) -> QuerySet[Expert]:
+    """Pool entries whose full phone the actor may see: kept by the actor (MANAGE_EXPERTS scope) and
+    within its VIEW_PLAIN_PII scope."""
+    plain = Expert.objects.visible_to(actor, Cap.VIEW_PLAIN_PII).values("pk")
+    return Expert.objects.visible_to(actor, Cap.MANAGE_EXPERTS).filter(pk__in=plain)
+
+
+def expert_plain_get(*, actor, pk) -> Expert:
+    return scoped_get(_expert_plain_list(actor=actor), pk)
+
+
+def can_unmask_expert(*, actor, expert: Expert) -> bool:
+    """Whether the expert page offers "显示完整号码" to the actor."""
+    if not (grants_for(actor, Cap.VIEW_PLAIN_PII) and grants_for(actor, Cap.MANAGE_EXPERTS)):
+        return False
+    return _expert_plain_list(actor=actor).filter(pk=expert.pk).exists()
+
+
 def pool_region_choices(*, actor) -> QuerySet[Region]:
     return Region.objects.visible_to(actor, Cap.MANAGE_EXPERTS).filter(kind=RegionKind.COUNTY)
 

@@ -23,6 +23,8 @@ from safegrid.accounts.models import RoleAssignment
 from safegrid.accounts.roles import Cap, Role
 from safegrid.core.audit import audit_record
 from safegrid.core.exceptions import ApplicationError, CapabilityDenied, NotInScope
+from safegrid.core.scope import grants_for
+from safegrid.core.selectors import scoped_get
 from safegrid.core.services import model_update
 from safegrid.hazards.choices import HazardCategory, HazardGrade, HazardSource
 from safegrid.orgs.choices import RegionKind
@@ -331,6 +333,19 @@ def expert_create(
 
 
 EXPERT_EDITABLE = ["name", "expertise", "title", "employer", "phone", "user", "is_active", "note"]
+
+
+@transaction.atomic
+def expert_unmask(*, actor, expert: Expert) -> dict[str, str]:
+    """The full phone of one pool entry, for an actor holding VIEW_PLAIN_PII who keeps the pool
+    (MANAGE_EXPERTS; NotInScope → 404 outside both scopes). One audit record ("expert.unmask") with
+    the masked phone only."""
+    if not (grants_for(actor, Cap.VIEW_PLAIN_PII) and grants_for(actor, Cap.MANAGE_EXPERTS)):
+        raise CapabilityDenied(_("您没有执行该操作的权限。"))
+    plain = Expert.objects.visible_to(actor, Cap.VIEW_PLAIN_PII).values("pk")
+    row = scoped_get(Expert.objects.visible_to(actor, Cap.MANAGE_EXPERTS).filter(pk__in=plain), expert.pk)
+    audit_record(actor=actor, action="expert.unmask", obj=row, changes={"phone": row.masked_phone})
+    return {"phone": row.phone}
 
 
 @transaction.atomic

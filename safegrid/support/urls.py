@@ -16,6 +16,7 @@ urlpatterns = [
     path("experts/new/", views.ExpertCreateView.as_view(), name="expert_create"),
     path("experts/<int:pk>/", views.ExpertDetailView.as_view(), name="expert_detail"),
     path("experts/<int:pk>/edit/", views.ExpertEditView.as_view(), name="expert_edit"),
+    path("experts/<int:pk>/unmask/", views.ExpertUnmaskView.as_view(), name="expert_unmask"),
     path("engagements/", views.EngagementListView.as_view(), name="engagement_list"),
     path("engagements/new/", views.EngagementCreateView.as_view(), name="engagement_create"),
     path("engagements/<int:pk>/", views.EngagementDetailView.as_view(), name="engagement_detail"),

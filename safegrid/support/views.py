@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView
@@ -156,7 +157,32 @@ class ExpertDetailView(ScopedDetailView):
         context["engagements"] = selectors.engagement_list(actor=self.request.user).filter(experts=expert)[
             :50
         ]
+        context["can_unmask"] = selectors.can_unmask_expert(actor=self.request.user, expert=expert)
         return context
+
+
+class ExpertUnmaskView(ExpertDetailView):
+    """POST "显示完整号码": the expert page once more with the full phone, never cached. Needs
+    VIEW_PLAIN_PII and MANAGE_EXPERTS (403), the entry in the pool the actor keeps (404); audited."""
+
+    capability = Cap.VIEW_PLAIN_PII
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not grants_for(request.user, Cap.MANAGE_EXPERTS):
+            raise PermissionDenied(_("您没有执行该操作的权限。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        if not hasattr(self, "_expert"):
+            self._expert = selectors.expert_plain_get(actor=self.request.user, pk=self.kwargs["pk"])
+        return self._expert
+
+    def post(self, request, *args, **kwargs):
+        plain = services.expert_unmask(actor=request.user, expert=self.get_object())
+        response = self.render_to_response(self.get_context_data(plain=plain, **kwargs))
+        add_never_cache_headers(response)
+        return response
 
 
 class ExpertCreateView(ServiceFormView):

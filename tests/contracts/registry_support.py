@@ -179,4 +179,7 @@ NON_RESOURCE_ROUTES = {
     "api:expert-engagement-raise-hazard": f"see api:expert-engagement-findings; {_TESTS}/test_api.py",
     "api:expert-engagement-figures": "figures over expert-engagement-list's scope (the expert counts only "
     f"its own engagements); checked in {_TESTS}/test_api.py",
+    "support:expert_unmask": "POST: one pool entry's full phone; VIEW_PLAIN_PII and MANAGE_EXPERTS (403 "
+    f"without), the pool kept (404 outside), one audit record; {_TESTS}/test_unmask.py",
+    "api:expert-unmask": f"see support:expert_unmask; {_TESTS}/test_unmask.py",
 }
