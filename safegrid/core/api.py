@@ -1,12 +1,81 @@
-"""API plumbing: capability permission, scoped viewsets, scoped related fields."""
+"""API plumbing: capability permission, scoped viewsets, scoped related fields, and the two
+guards of mobile writes (SECURITY.md H3, H4):
+
+- Idempotency-Key on every scoped `create` (and the actions a viewset adds to `idempotent_actions`),
+  see `safegrid.idempotency.api`;
+- optimistic concurrency on PATCH: a detail GET answers with an `ETag` (a digest of the row as
+  stored); a PATCH whose `If-Match` names another version gets 412 and writes nothing. A PATCH
+  without `If-Match` is still accepted: the desk UI and existing integrations edit without one, and
+  refusing them (428) would only move the lost-update window, not close it. Phones send `If-Match`.
+"""
 
 from __future__ import annotations
 
+import json
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 
+from safegrid.idempotency.api import IDEMPOTENCY_KEY_PARAMETER, IdempotentViewMixin
+
+from .crypto import sm3
 from .scope import grants_for
+
+IF_MATCH_PARAMETER = OpenApiParameter(
+    name="If-Match",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=gettext_lazy(
+        "乐观锁：填写读取详情时响应头中的 ETag；记录已被他人修改时返回 412，不做任何更改。"
+    ),
+)
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+    default_detail = gettext_lazy("该记录已被他人修改，请刷新后重试。")
+
+
+def etag_for(instance) -> str:
+    """A strong ETag of a row: SM3 over its concrete field values as stored (read afresh, so that a
+    value just written in memory and the same value read back give one tag). Any saved change
+    (including `updated_at` or `version`) gives a new tag."""
+    model = type(instance)
+    names = [f.attname for f in model._meta.concrete_fields]
+    row = model._default_manager.filter(pk=instance.pk).values_list(*names).first()
+    text = json.dumps([model._meta.label, list(row or ())], cls=JSONEncoder, default=str)
+    return f'"{sm3(text.encode()).hex()[:32]}"'
+
+
+def if_match_allows(header: str | None, etag: str) -> bool:
+    """RFC 9110 §13.1.1: `*` or a list of entity tags, strong comparison (a weak tag never matches)."""
+    if header is None:
+        return True
+    candidates = [c.strip() for c in header.split(",")]
+    return "*" in candidates or etag in candidates
+
+
+class ScopedAutoSchema(AutoSchema):
+    """Documents the Idempotency-Key header on idempotent actions and If-Match on PATCH."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        view = self.view
+        if self.method == "POST" and getattr(view, "action", None) in getattr(view, "idempotent_actions", ()):
+            parameters.append(IDEMPOTENCY_KEY_PARAMETER)
+        if self.method == "PATCH":
+            parameters.append(IF_MATCH_PARAMETER)
+        return parameters
 
 
 class HasCapability(BasePermission):
@@ -25,18 +94,42 @@ class HasCapability(BasePermission):
         return bool(grants_for(request.user, capability))
 
 
-class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ScopedViewSet(
+    IdempotentViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Read side of a scoped resource; write actions call services.
 
     Subclasses set `capabilities` ({action: capability}), `list_selector(actor=, capability=)`,
     `output_serializer_class` and, for writes, `get_serializer_class` (input per action) and
-    `perform_service_*`.
+    `perform_service_*`. Every `create` takes an Idempotency-Key; a subclass adds its other
+    creating or workflow POST actions to `idempotent_actions`. A detail GET carries an ETag (a
+    subclass with its own `retrieve` calls `self.tag(instance)`).
     """
 
     permission_classes = [HasCapability]
     capabilities: dict[str, str] = {}
     http_method_names = ["get", "post", "patch", "head", "options"]
     output_serializer_class = None
+    idempotent_actions: frozenset[str] = frozenset({"create"})
+    schema = ScopedAutoSchema()
+    _etag_source = None
+
+    def tag(self, instance) -> None:
+        """Answer this request with the ETag of `instance` (set in finalize_response)."""
+        self._etag_source = instance
+
+    def get_object(self):
+        instance = super().get_object()
+        if self.action == "retrieve":
+            self.tag(instance)
+        return instance
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        source = self._etag_source
+        if source is not None and status.is_success(response.status_code) and "ETag" not in response:
+            response["ETag"] = etag_for(source)
+        return response
 
     def capability_for_action(self) -> str | None:
         return self.capabilities.get(self.action or "")
@@ -65,13 +158,27 @@ class ServiceCreateMixin:
 
 class ServiceUpdateMixin:
     def partial_update(self, request, *args, **kwargs):
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        instance = self.perform_service_update(
-            actor=request.user, instance=instance, data=serializer.validated_data
-        )
-        return self.output(instance)
+        with transaction.atomic():
+            instance = self.get_object()  # out of scope: 404 before any precondition is looked at
+            if_match = request.headers.get("If-Match")
+            if if_match is not None:
+                # Lock the row, then compare: of two PATCHes holding the same ETag exactly one passes.
+                list(
+                    type(instance)
+                    ._default_manager.select_for_update()
+                    .filter(pk=instance.pk)
+                    .values_list("pk")
+                )
+                if not if_match_allows(if_match, etag_for(instance)):
+                    raise PreconditionFailed
+                instance.refresh_from_db()
+            serializer = self.get_serializer(instance, data=request.data, partial=True)
+            serializer.is_valid(raise_exception=True)
+            instance = self.perform_service_update(
+                actor=request.user, instance=instance, data=serializer.validated_data
+            )
+            self.tag(instance)
+            return self.output(instance)
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

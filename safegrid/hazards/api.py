@@ -224,6 +224,9 @@ class HazardViewSet(ScopedViewSet):
     }
     filterset_class = HazardFilterSet
     output_serializer_class = HazardOutput
+    # A phone retrying a report or a step over a bad network gets the first answer, not a second
+    # hazard or a 409 for its own earlier success (SECURITY.md H4).
+    idempotent_actions = frozenset({"create", "on_the_spot", *TRANSITION_INPUTS})
 
     def list_selector(self, *, actor, capability):
         return selectors.hazard_list(actor=actor, capability=capability)
@@ -246,7 +249,9 @@ class HazardViewSet(ScopedViewSet):
         )
 
     def retrieve(self, request, *args, **kwargs):
-        return self._detail(selectors.hazard_get(actor=request.user, pk=kwargs["pk"]))
+        hazard = selectors.hazard_get(actor=request.user, pk=kwargs["pk"])
+        self.tag(hazard)
+        return self._detail(hazard)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -271,6 +276,7 @@ class HazardViewSet(ScopedViewSet):
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         hazard = service(actor=request.user, hazard=hazard, expected_version=version, **data)
+        self.tag(hazard)
         return self._detail(hazard)
 
     @extend_schema(request=AssignInput, responses=HazardDetailOutput)
