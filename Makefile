@@ -73,6 +73,9 @@ lint: venv
 	@echo "--- manage.py check --deploy with production settings"
 	SAFEGRID_ENV=production DJANGO_DEBUG=0 SAFEGRID_HTTPS=1 DJANGO_ALLOWED_HOSTS=safegrid.example \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	SAFEGRID_AUDIT_KEY="$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')" \
+	SAFEGRID_PII_KEY="$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')" \
+	SAFEGRID_BLIND_INDEX_KEY="$$($(PY) -c 'import secrets; print(secrets.token_hex(32))')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 test: lint

@@ -249,6 +249,15 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _passwords_do_not_expire_in_tests(request, settings):
+    """The world's accounts are created today and many tests travel years ahead (certificate
+    reviews, plan evaluations) to test something else; the password-expiry tests carry the
+    `password_expiry` marker and keep the configured period."""
+    if request.node.get_closest_marker("password_expiry") is None:
+        settings.SAFEGRID_PASSWORD_MAX_AGE_DAYS = 0
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     cache.clear()
     yield
@@ -268,11 +277,32 @@ def as_user(client):
 
 @pytest.fixture
 def api(db):
+    """A DRF client: `api(user)` (browser session) or `api(user, token=True)` (a phone's bearer
+    token). Each POST carries a fresh random Idempotency-Key, as a phone does, unless the test
+    passes its own (`HTTP_IDEMPOTENCY_KEY="k1"`) or `HTTP_IDEMPOTENCY_KEY=None` to send none."""
+    import uuid
+
     from rest_framework.test import APIClient
 
-    def make(user=None):
-        c = APIClient()
-        if user is not None:
+    class PhoneLikeClient(APIClient):
+        def post(self, path, data=None, format=None, content_type=None, follow=False, **extra):
+            headers = extra.get("headers") or {}
+            if "HTTP_IDEMPOTENCY_KEY" not in extra and "Idempotency-Key" not in headers:
+                extra["HTTP_IDEMPOTENCY_KEY"] = str(uuid.uuid4())
+            if extra.get("HTTP_IDEMPOTENCY_KEY", "") is None:
+                del extra["HTTP_IDEMPOTENCY_KEY"]
+            return super().post(
+                path, data=data, format=format, content_type=content_type, follow=follow, **extra
+            )
+
+    def make(user=None, *, token=False):
+        c = PhoneLikeClient()
+        if user is not None and token:
+            from knox.models import AuthToken
+
+            _instance, key = AuthToken.objects.create(user=user)
+            c.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        elif user is not None:
             c.force_authenticate(user=None)
             c.force_login(user)
         return c

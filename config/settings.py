@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "safegrid.core",
     "safegrid.accounts",
     "safegrid.orgs",
@@ -72,21 +75,27 @@ INSTALLED_APPS = [
     "safegrid.attachments",
     "safegrid.reports",
     "safegrid.jobs",
+    "safegrid.idempotency",
+    "safegrid.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "safegrid.ops.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "safegrid.core.middleware.RequestContextMiddleware",
     "safegrid.core.middleware.DomainExceptionMiddleware",
+    "safegrid.accounts.middleware.SessionPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -319,6 +328,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safegrid.jobs.tasks.purge_jobs",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Idempotency keys of phone writes expire after SAFEGRID_IDEMPOTENCY_TTL_HOURS.
+    "purge-idempotency-keys": {
+        "task": "safegrid.idempotency.tasks.purge_keys",
+        "schedule": crontab(hour=2, minute=40),
+    },
 }
 
 # The cache carries the live progress of background jobs from the workers to the web processes:
@@ -352,3 +366,84 @@ SAFEGRID_IMPORT_JOB_MAX_ROWS = int(os.environ.get("SAFEGRID_IMPORT_JOB_MAX_ROWS"
 SAFEGRID_IMPORT_JOB_MAX_MB = int(os.environ.get("SAFEGRID_IMPORT_JOB_MAX_MB", "50"))
 # A bulletin over a scope holding more hazards than this is generated as a background job.
 SAFEGRID_BULLETIN_INLINE_HAZARDS = int(os.environ.get("SAFEGRID_BULLETIN_INLINE_HAZARDS", "200000"))
+
+# ---- Authentication and sessions (issue 8) ----------------------------------------------------------
+# SECURITY.md A1–A7, S1–S5: see safegrid/accounts/{backends,lockout,middleware,twofactor}.py.
+AUTH_PASSWORD_VALIDATORS.append(
+    {"NAME": "safegrid.accounts.password_validation.MaximumLengthValidator", "OPTIONS": {"max_length": 128}}
+)
+# A password older than this many days must be changed before anything else (0 = never expires).
+SAFEGRID_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SAFEGRID_PASSWORD_MAX_AGE_DAYS", "90"))
+# Sessions end after 30 idle minutes and at the latest 12 hours after sign-in.
+SAFEGRID_SESSION_IDLE_MINUTES = int(os.environ.get("SAFEGRID_SESSION_IDLE_MINUTES", "30"))
+SAFEGRID_SESSION_ABSOLUTE_HOURS = SESSION_COOKIE_AGE // 3600
+# Two-factor sign-in (TOTP) for county-level and administrator accounts: on in production; the demo
+# and the tests turn it on explicitly (a system check warns when production runs without it).
+SAFEGRID_REQUIRE_2FA = env_bool("SAFEGRID_REQUIRE_2FA", PRODUCTION)
+OTP_TOTP_ISSUER = "SafeGrid"
+# Lockout (django-axes, database handler): 5 failures lock for 15 minutes, counted by username and
+# by client IP separately (either one locks). Only the security administrator unlocks early.
+AUTHENTICATION_BACKENDS = [
+    "safegrid.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("SAFEGRID_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(
+    minutes=int(os.environ.get("SAFEGRID_LOCKOUT_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# A try during the lockout neither counts nor extends it: the cool-off is 15 minutes from the lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "safegrid.accounts.lockout.client_username"
+AXES_LOCKOUT_CALLABLE = "safegrid.accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp", "token"]
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail
+AXES_ENABLE_ADMIN = False  # unlocking is the security administrator's page, not the Django admin
+AXES_VERBOSE = False
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "safegrid.accounts.authentication.TokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+
+# ---- Audit trail (issue 8) ----------------------------------------------------------------------
+# Audit rows are kept at least this many days; `manage.py purge_audit` deletes older ones. A system
+# check refuses less than 180 (网络安全法第二十一条: network logs kept no less than six months).
+SAFEGRID_AUDIT_RETENTION_DAYS = int(os.environ.get("SAFEGRID_AUDIT_RETENTION_DAYS", "180"))
+# PostgreSQL: the non-owner role the application connects as (e.g. app_rw); when set, migration
+# core.0005 revokes UPDATE, DELETE and TRUNCATE on the audit table from it (safegrid/core/audit.py).
+SAFEGRID_DB_APP_ROLE = os.environ.get("SAFEGRID_DB_APP_ROLE", "")
+
+# ---- Idempotent phone writes (issue 8) ----
+# Idempotency-Key records (SECURITY.md H4) live this long; a claim whose request has not finished
+# after SAFEGRID_IDEMPOTENCY_STALE_SECONDS (a worker died mid-request) may be taken over by a retry.
+SAFEGRID_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("SAFEGRID_IDEMPOTENCY_TTL_HOURS", "24"))
+SAFEGRID_IDEMPOTENCY_STALE_SECONDS = int(os.environ.get("SAFEGRID_IDEMPOTENCY_STALE_SECONDS", "300"))
+
+
+# ---- Keys of the SM3/SM4 crypto (safegrid/core/crypto.py) (issue 8) ----------------------------
+# 32 random bytes each, as hex (python -c "import secrets; print(secrets.token_hex(32))"). Keep them
+# stable and backed up apart from the database: a lost SAFEGRID_PII_KEY makes the stored ID numbers
+# and phones unreadable, a changed SAFEGRID_AUDIT_KEY breaks every audit digest. In development
+# they are derived from SECRET_KEY.
+SAFEGRID_AUDIT_KEY = os.environ.get("SAFEGRID_AUDIT_KEY", "")
+SAFEGRID_PII_KEY = os.environ.get("SAFEGRID_PII_KEY", "")
+SAFEGRID_BLIND_INDEX_KEY = os.environ.get("SAFEGRID_BLIND_INDEX_KEY", "")
+if PRODUCTION:
+    _missing_keys = [
+        name
+        for name, value in (
+            ("SAFEGRID_AUDIT_KEY", SAFEGRID_AUDIT_KEY),
+            ("SAFEGRID_PII_KEY", SAFEGRID_PII_KEY),
+            ("SAFEGRID_BLIND_INDEX_KEY", SAFEGRID_BLIND_INDEX_KEY),
+        )
+        if not value
+    ]
+    if _missing_keys:
+        raise ImproperlyConfigured(
+            "生产环境必须设置密钥："
+            + "、".join(_missing_keys)
+            + "（各为 32 字节随机数的十六进制，须妥善备份）。"
+        )

@@ -106,6 +106,7 @@ PILLARS = [
         "bi-gear",
         [
             (pgettext_lazy("navigation", "用户"), "accounts:user_list", "accounts.view_user"),
+            (pgettext_lazy("navigation", "登录锁定"), "accounts:lockout_list", "accounts.manage_user"),
             (pgettext_lazy("navigation", "审计日志"), "core:audit_list", "core.view_audit"),
             (pgettext_lazy("navigation", "后台配置"), "admin:index", "core.use_admin"),
         ],

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +22,10 @@ class ScopedFilterSet(django_filters.FilterSet):
         for name, queryset_for in self.scoped_filters.items():
             self.filters[name].queryset = queryset_for(actor)
         for f in self.form.fields.values():
+            if isinstance(f, forms.DecimalField):
+                # A number filter compares with an integer column: a value beyond 64 bits matches no row
+                # and overflows the database driver (a 500 schemathesis found); refuse it as bad input.
+                f.validators += [MinValueValidator(-(2**63)), MaxValueValidator(2**63 - 1)]
             widget = f.widget
             if isinstance(widget, forms.NullBooleanSelect):
                 # "全部" rather than Django's "未知" for the empty choice of a yes/no filter.

@@ -55,7 +55,7 @@ def _route_names(resolver=None, namespace=""):
             yield f"{namespace}{entry.name}"
 
 
-def test_every_route_is_registered():
+def test_every_route_is_registered(figure):
     """A new page or endpoint must be added to the registry (or to the list of non-resource routes)."""
     registered = set(NON_RESOURCE_ROUTES)
     for r in RESOURCES:
@@ -68,6 +68,7 @@ def test_every_route_is_registered():
             f"api:{r.api}-detail",
         }
     names = {n for n in _route_names() if not n.startswith("admin:")}
+    figure("Routes", "routes", routes=len(names), undeclared=len(names - registered))
     assert sorted(names - registered) == []
     # A viewset without pages of its own (attachments) may be listed as non-resource routes instead,
     # both its -list and its -detail route, each with the reason and where its scope is tested.
