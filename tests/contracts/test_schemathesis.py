@@ -34,6 +34,21 @@ ROLES = ["office", "township1", "grid11", "enterprise11", "sysadmin"]
 SKIPPED = {"POST /api/v1/auth/token/revoke/"}
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django closes stale connections when a request starts and ends; its test client switches
+    that off, and so must a test calling the WSGI handler itself — on PostgreSQL the connection
+    closed would be the test's own, with the test's transaction in it."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(scope="module")
 def api_schema():
     from drf_spectacular.generators import SchemaGenerator
