@@ -11,6 +11,8 @@ import datetime
 import logging
 import re
 
+from .masking import mask_id_number, mask_phone
+
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx])(?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
@@ -42,14 +44,14 @@ def _escape(match: re.Match) -> str:
 
 def _mask_id(match: re.Match) -> str:
     value = match.group(1)
-    return f"{value[:3]}{'*' * 11}{value[-4:]}" if id_number_valid(value) else value
+    return mask_id_number(value) if id_number_valid(value) else value
 
 
 def mask_pii(text: str) -> str:
     """The text with checksum-valid ID numbers (110***********123X) and mobile numbers
     (138****1234) masked; also used for audit records' changes (safegrid.core.audit)."""
     text = ID_NUMBER.sub(_mask_id, text)
-    return MOBILE.sub(lambda m: f"{m.group(1)[:3]}****{m.group(1)[-4:]}", text)
+    return MOBILE.sub(lambda m: mask_phone(m.group(1)), text)
 
 
 def neutralise(message: str) -> str:

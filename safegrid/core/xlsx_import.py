@@ -32,6 +32,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import masking
 from .exceptions import ApplicationError, NotInScope
 
 MiB = 1024 * 1024
@@ -112,24 +113,9 @@ def job_limits() -> Limits:
 
 # ---- masking -------------------------------------------------------------------------------------
 
-# Runs of 7+ digits (with an ID number's trailing X) are masked wherever they appear in a message:
-# a value echoed back may be an ID number or a phone typed into the wrong column. The masks are
-# those of people.masking (ID: first 4 and last 4 kept; mobile: 138****5678; other: last 4 kept),
-# written out here because core sits below every app.
-_LONG_NUMBER = re.compile(r"\d{7,}[Xx]?")
-
-
-def _mask(match: re.Match) -> str:
-    value = match.group()
-    if len(value) >= 15:
-        return value[:4] + "*" * (len(value) - 8) + value[-4:]
-    if len(value) == 11 and value.isdigit():
-        return value[:3] + "****" + value[-4:]
-    return "*" * (len(value) - 4) + value[-4:]
-
-
-def redact(text: Any) -> str:
-    return _LONG_NUMBER.sub(_mask, str(text))
+# A value echoed back in a message may be an ID number or a phone typed into the wrong column: every
+# run of 7+ digits is masked (`safegrid.core.masking.redact`).
+redact = masking.redact
 
 
 # ---- columns -------------------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def test_person_detail_is_masked(world, people, client):
         "id": person.pk,
         "name": "横水网格员丙",
         "gender": "",
-        "id_number_masked": raw[:4] + "**********" + raw[-4:],
+        "id_number_masked": raw[:3] + "***********" + raw[-4:],
         "phone_masked": "139****0003",
         "source": "grid_worker",
         "employment": "full_time",
@@ -164,7 +164,7 @@ def test_person_create_stores_the_raw_values_and_answers_masked(world, client):
     data = response.json()
     assert set(data) == PERSON_KEYS
     assert (data["id_number_masked"], data["phone_masked"]) == (
-        id_number(601)[:4] + "**********" + id_number(601)[-4:],
+        id_number(601)[:3] + "***********" + id_number(601)[-4:],
         "139****0601",
     )
     person = Person.objects.get(pk=data["id"])
@@ -193,7 +193,7 @@ def test_person_patch_replaces_the_id_number_and_answers_masked(world, people, c
     assert response.status_code == 200
     data = response.json()
     assert set(data) == PERSON_KEYS
-    assert data["id_number_masked"] == id_number(777)[:4] + "**********" + id_number(777)[-4:]
+    assert data["id_number_masked"] == id_number(777)[:3] + "***********" + id_number(777)[-4:]
     assert id_number(777) not in response.content.decode()
     person.refresh_from_db()
     assert (person.id_number, person.phone) == (id_number(777), phone(3))

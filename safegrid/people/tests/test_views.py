@@ -168,7 +168,7 @@ def test_person_page_shows_id_number_and_phone_masked_and_never_raw(world, peopl
     html = client.get(reverse("people:person_detail", args=[person.pk])).content.decode()
     shown = dict(re.findall(r'data-testid="(id-number|phone)">([^<]*)</dd>', html))
     raw_id = id_number(3)
-    assert shown == {"id-number": raw_id[:4] + "*" * 10 + raw_id[-4:], "phone": "139****0003"}
+    assert shown == {"id-number": raw_id[:3] + "*" * 11 + raw_id[-4:], "phone": "139****0003"}
     assert raw_id not in html
     assert phone(3) not in html
 
