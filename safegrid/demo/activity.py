@@ -855,7 +855,9 @@ class _Timeline:
         if hold:
             last = min(self.latest(), b.last_day - datetime.timedelta(days=rng.randint(0, 2)))
             offset = max(0, (last - self.day()).days)
-            self.t = b._after(self.t, offset, offset, latest=self.latest())
+            # Bounded by `last`, not only by the deadline: a weekend day must not move to the Monday
+            # after `today`, where the completion would be cut off (when today is a Sunday).
+            self.t = b._after(self.t, offset, offset, latest=last)
             fix = self.h.entry.fix
             unit = b.unit(self.level, site)
             self.step(A.SUBMIT, self.t, unit, fix, fields={"rectification_note": fix, "rectified_at": self.t})
