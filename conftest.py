@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime
 import functools
+import os
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from safegrid.accounts.models import RoleAssignment, User
 from safegrid.accounts.roles import Role
@@ -31,6 +34,15 @@ PASSWORD = "Test-Passw0rd-2024"
 
 # SECURITY.md's "Figures to report", recorded by tests through the `figure` fixture, printed at the end.
 pytest_plugins = ["tests.figures"]
+
+# Property tests: no per-example deadline (two cores shared by two xdist workers, a browser and a
+# database make timings meaningless; speed is measured by `make bench`). In CI the examples are
+# derived from each test's name (derandomize), so a run is reproducible and never flaky; locally
+# they are random, to keep finding new cases.
+_UNTIMED = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, **_UNTIMED)
+hypothesis_settings.register_profile("dev", **_UNTIMED)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def _square(lon: float, lat: float, size: float = 0.05) -> dict:
@@ -262,6 +274,15 @@ def _isolated_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _generous_rate_limits(settings):
+    """Crawls, export contracts and lockout tests sign in and export far more often in a minute
+    than a person does; the burst limits (SECURITY.md F5) have their own tests with real rates
+    (safegrid/accounts/tests/test_throttles.py, safegrid/core/tests/test_export_throttle.py)."""
+    settings.SAFEGRID_LOGIN_RATE = "100000/min"
+    settings.SAFEGRID_EXPORT_RATE = "100000/min"
 
 
 @pytest.fixture

@@ -77,9 +77,11 @@ INSTALLED_APPS = [
     "safegrid.jobs",
     "safegrid.idempotency",
     "safegrid.ops",
+    "safegrid.demo",  # management command generate_province (no models)
 ]
 
 MIDDLEWARE = [
+    "safegrid.ops.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "safegrid.ops.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -96,6 +98,7 @@ MIDDLEWARE = [
     "safegrid.core.middleware.DomainExceptionMiddleware",
     "safegrid.accounts.middleware.SessionPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "safegrid.core.exports.ExportRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -333,6 +336,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safegrid.idempotency.tasks.purge_keys",
         "schedule": crontab(hour=2, minute=40),
     },
+    # Expired sessions (never signed out) are deleted from the session store (residual information).
+    "clear-sessions": {
+        "task": "safegrid.accounts.tasks.clear_sessions",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # The cache carries the live progress of background jobs from the workers to the web processes:
@@ -374,6 +382,9 @@ AUTH_PASSWORD_VALIDATORS.append(
 )
 # A password older than this many days must be changed before anything else (0 = never expires).
 SAFEGRID_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("SAFEGRID_PASSWORD_MAX_AGE_DAYS", "90"))
+# An active account unused (no sign-in) for this many days is reported by the deploy check as
+# dormant, to be disabled (SECURITY.md A4, safegrid/accounts/checks.py; 0 turns the check off).
+SAFEGRID_ACCOUNT_DORMANT_DAYS = int(os.environ.get("SAFEGRID_ACCOUNT_DORMANT_DAYS", "180"))
 # Sessions end after 30 idle minutes and at the latest 12 hours after sign-in.
 SAFEGRID_SESSION_IDLE_MINUTES = int(os.environ.get("SAFEGRID_SESSION_IDLE_MINUTES", "30"))
 SAFEGRID_SESSION_ABSOLUTE_HOURS = SESSION_COOKIE_AGE // 3600
@@ -403,6 +414,18 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp", "token"]
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit trail
 AXES_ENABLE_ADMIN = False  # unlocking is the security administrator's page, not the Django admin
 AXES_VERBOSE = False
+# Burst limits (SECURITY.md F5), counted in the default cache (Redis with SAFEGRID_CACHE_URL):
+# sign-in attempts per client address, on the login page and the token API alike; exports per
+# user over every export route (safegrid/core/ratelimit.py, safegrid/core/exports.py). Written like
+# "10/min" ("/s", "/h", "/day" too); empty turns a limit off. The address is REMOTE_ADDR: DRF must
+# not take a client-sent X-Forwarded-For for it (NUM_PROXIES = 0), or each forged value would get
+# a fresh count.
+SAFEGRID_LOGIN_RATE = os.environ.get("SAFEGRID_LOGIN_RATE", "10/min")
+SAFEGRID_EXPORT_RATE = os.environ.get("SAFEGRID_EXPORT_RATE", "10/min")
+REST_FRAMEWORK["NUM_PROXIES"] = 0
+# Behind reverse proxies, the number of them (nginx: 1). TrustedProxyMiddleware then takes the client
+# from X-Forwarded-For before anything reads REMOTE_ADDR (lockout, rate limits, audit).
+SAFEGRID_TRUSTED_PROXIES = int(os.environ.get("SAFEGRID_TRUSTED_PROXIES", "0"))
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "safegrid.accounts.authentication.TokenAuthentication",
     "rest_framework.authentication.SessionAuthentication",

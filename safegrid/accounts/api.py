@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -39,7 +41,10 @@ class RoleAssignmentOutput(serializers.ModelSerializer):
 
 
 class UserOutput(serializers.ModelSerializer):
+    """The phone is masked (138****1234); it is write-only on input."""
+
     role_assignments = RoleAssignmentOutput(many=True, read_only=True)
+    phone_masked = serializers.CharField(read_only=True)
 
     class Meta:
         model = User
@@ -47,7 +52,7 @@ class UserOutput(serializers.ModelSerializer):
             "id",
             "username",
             "display_name",
-            "phone",
+            "phone_masked",
             "email",
             "organisation",
             "is_active",
@@ -168,8 +173,14 @@ class MeView(APIView):
 
 
 class LoginThrottle(AnonRateThrottle):
+    """F5: token sign-ins per client address (SAFEGRID_LOGIN_RATE), in the default cache. The
+    address is REMOTE_ADDR (REST_FRAMEWORK NUM_PROXIES = 0): a client-sent X-Forwarded-For does
+    not give a new count."""
+
     scope = "login"
-    rate = "10/min"
+
+    def get_rate(self):
+        return settings.SAFEGRID_LOGIN_RATE or None
 
 
 class TokenLoginInput(serializers.Serializer):
@@ -194,6 +205,9 @@ class TokenLoginView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [LoginThrottle]
+
+    def throttled(self, request, wait):
+        raise Throttled(wait, detail=_("当前网络地址登录尝试过于频繁，请稍后再试。"))
 
     @extend_schema(
         request=TokenLoginInput,

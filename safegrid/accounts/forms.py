@@ -124,6 +124,9 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
 
 
 class UserEditForm(ActorModelForm):
+    """The phone is never sent back to the browser: the field starts empty with the masked value in
+    its help text; left empty it keeps the registered phone, filled in it replaces it."""
+
     class Meta:
         model = User
         fields = ["display_name", "phone", "email", "organisation", "is_active"]
@@ -133,6 +136,17 @@ class UserEditForm(ActorModelForm):
         self.fields["organisation"].queryset = org_selectors.organisation_list(
             actor=self.actor, capability=None
         )
+        self.initial["phone"] = ""
+        masked = self.instance.phone_masked
+        if masked:
+            kept = gettext_lazy("已登记：%(masked)s。留空保持不变，填写则替换。")
+            self.fields["phone"].help_text = kept % {"masked": masked}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("phone"):
+            cleaned.pop("phone", None)  # left empty: keep the registered phone
+        return cleaned
 
 
 class RoleAssignForm(_AssignmentFields):

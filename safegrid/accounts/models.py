@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safegrid.core.fields import BlindIndexedModel, BlindIndexField, EncryptedTextField
+from safegrid.core.masking import mask_phone
 from safegrid.core.scope import Grant, ScopedQuerySet
 from safegrid.orgs.models import Organisation, Region, Sector
 from safegrid.sites.models import Site
@@ -42,12 +44,14 @@ class SafeGridUserManager(UserManager.from_queryset(UserQuerySet)):
         return self.get(**{self.model.USERNAME_FIELD: self.model.normalize_username(username)})
 
 
-class User(AbstractUser):
+class User(BlindIndexedModel, AbstractUser):
     """A person who signs in (账号): office staff, officers, grid workers, enterprise staff, experts,
-    administrators. What they may do comes only from their role assignments."""
+    administrators. What they may do comes only from their role assignments. The phone is personal
+    data: encrypted at rest with a blind index (SECURITY.md D1), shown masked (`phone_masked`)."""
 
     display_name = models.CharField(_("姓名"), max_length=30)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = EncryptedTextField(_("手机号"), max_length=20, blank=True)
+    phone_bidx = BlindIndexField(_("手机号索引"), source="phone", purpose="user.phone", normaliser="phone")
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("所在单位"),
@@ -76,6 +80,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
 
     @classmethod
     def normalize_username(cls, username):

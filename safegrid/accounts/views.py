@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from safegrid.core import ratelimit
 from safegrid.core.exceptions import ApplicationError, NotInScope
 from safegrid.core.exports import ID_COLUMN
 from safegrid.core.views import (
@@ -52,6 +53,20 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = forms.LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # F5: the lockout counts failures per username and per address; this limits the attempts
+        # themselves, so a burst over many usernames from one address is refused as well.
+        retry_after = ratelimit.hit("login", ratelimit.client_address(request), settings.SAFEGRID_LOGIN_RATE)
+        if retry_after is not None:
+            return ratelimit.too_many_requests(
+                request,
+                title=_("登录过于频繁"),
+                message=_("当前网络地址登录尝试过于频繁（限%(rate)s），请 %(seconds)d 秒后再试。")
+                % {"rate": ratelimit.describe(settings.SAFEGRID_LOGIN_RATE), "seconds": retry_after},
+                retry_after=retry_after,
+            )
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -150,11 +165,12 @@ class OtpSetupView(_SecondFactorView):
         )
 
     def page(self, device, errors=(), status=200):
+        qr_svg = mark_safe(_qr_svg(device.config_url))  # noqa: S308 - drawn here  # nosec B308, B703
         return self.render_page(
             self.template_name,
             {
                 "title": _("绑定身份验证器"),
-                "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - drawn here from our own data
+                "qr_svg": qr_svg,
                 "secret": b32encode(device.bin_key).decode(),
                 "errors": errors,
             },

@@ -6,7 +6,8 @@ callable taking the row. The workbook is written in openpyxl's write-only mode i
 and streamed back, iterating the queryset in chunks, so memory stays flat however long the list is;
 lists above SAFEGRID_EXPORT_INLINE_ROWS are offered as a background job (safegrid.jobs), and lists
 above SAFEGRID_EXPORT_MAX_ROWS are refused with a message. Every export leaves one audit record
-(SECURITY.md: export is an audited event).
+(SECURITY.md: export is an audited event). Exports are limited per user (SAFEGRID_EXPORT_RATE) by
+ExportRateLimitMiddleware, for every export route at once (SECURITY.md F5).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import ratelimit
 from .audit import audit_record
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -251,3 +253,52 @@ def xlsx_response(
     response["Content-Disposition"] = content_disposition(export_filename(title))
     response["Cache-Control"] = "no-store"
     return response
+
+
+# Export routes other than the lists' `?format=xlsx` (URL names, namespace included): the risk
+# matrix workbook and the statistical bulletin (a Word file generated over the whole scope).
+EXPORT_VIEW_NAMES = frozenset({"reports:risk_matrix_export", "reports:bulletin"})
+
+
+def is_export_request(request) -> bool:
+    """Every way data leaves as a file: a list's Excel export (GET `?format=xlsx` writes it now, a
+    POST starts it as a background job), and the routes in EXPORT_VIEW_NAMES or named `*_export`.
+    Downloading a finished job's file is not counted again (its export was)."""
+    if request.GET.get("format") == "xlsx":
+        return True
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match is not None else ""
+    return view_name in EXPORT_VIEW_NAMES or view_name.endswith("_export")
+
+
+def export_rate() -> str:
+    return str(getattr(settings, "SAFEGRID_EXPORT_RATE", ""))
+
+
+class ExportRateLimitMiddleware:
+    """SECURITY.md F5: at most SAFEGRID_EXPORT_RATE exports per user (default 10 a minute), over all
+    export routes together; above it 429 with a Chinese message and Retry-After. Applied here, at
+    one place, so that no export route can miss it. Anonymous requests are left to the views (they
+    send the visitor to the sign-in page)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not is_export_request(request):
+            return None
+        rate = export_rate()
+        retry_after = ratelimit.hit("export", str(user.pk), rate)
+        if retry_after is None:
+            return None
+        return ratelimit.too_many_requests(
+            request,
+            title=_("导出过于频繁"),
+            message=_("导出过于频繁：每位用户%(rate)s，请 %(seconds)d 秒后再试。")
+            % {"rate": ratelimit.describe(rate), "seconds": retry_after},
+            retry_after=retry_after,
+        )

@@ -224,7 +224,7 @@ def encrypt_rows(apps, schema_editor, *, model: str, fields: Iterable[str]) -> i
     qn = connection.ops.quote_name
     columns = ", ".join(qn(field.column) for field, _index in pairs)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {qn(Model._meta.pk.column)}, {columns} FROM {qn(Model._meta.db_table)}")  # noqa: S608
+        cursor.execute(f"SELECT {qn(Model._meta.pk.column)}, {columns} FROM {qn(Model._meta.db_table)}")  # noqa: S608 - quoted names  # nosec B608
         rows = cursor.fetchall()
     changed = 0
     for pk, *values in rows:
@@ -248,7 +248,7 @@ def decrypt_rows(apps, schema_editor, *, model: str, fields: Iterable[str]) -> i
     connection = schema_editor.connection
     qn = connection.ops.quote_name
     assignments = ", ".join(f"{qn(field.column)} = %s" for field, _index in pairs)
-    sql = f"UPDATE {qn(Model._meta.db_table)} SET {assignments} WHERE {qn(Model._meta.pk.column)} = %s"  # noqa: S608
+    sql = f"UPDATE {qn(Model._meta.db_table)} SET {assignments} WHERE {qn(Model._meta.pk.column)} = %s"  # noqa: S608 - quoted names  # nosec B608
     changed = 0
     with connection.cursor() as cursor:
         for pk, *values in Model._default_manager.values_list("pk", *(f.name for f, _i in pairs)):

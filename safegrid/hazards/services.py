@@ -488,7 +488,7 @@ def _insert_events_for(
     # Only table names and fixed SQL fragments are interpolated; every value is a parameter.
     columns = "hazard_id, action, from_status, to_status, from_level, to_level, actor_id, at, note, data"
     select = f"id, %s, status, {to_status_sql}, level, {to_level_sql}, NULL, %s, %s, {data_sql}"
-    sql = f"INSERT INTO {event_table} ({columns}) SELECT {select} FROM {hazard_table} WHERE {where_sql}"  # noqa: S608
+    sql = f"INSERT INTO {event_table} ({columns}) SELECT {select} FROM {hazard_table} WHERE {where_sql}"  # noqa: S608 - see above  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, [action, now, note, "{}", *params])
         return cursor.rowcount

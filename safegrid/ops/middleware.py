@@ -19,6 +19,10 @@ XFrameOptionsMiddleware sends X-Frame-Options: DENY. This adds what Django 5.2 h
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
+
 PAGE_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -67,3 +71,39 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class TrustedProxyMiddleware:
+    """The client's address behind reverse proxies (SECURITY.md A5, F5, L2: lockout by IP, the login
+    rate limit and the audit trail's IP all read REMOTE_ADDR).
+
+    Behind nginx, REMOTE_ADDR is nginx's own address for every request, so every client would share
+    one lockout counter and one audit IP. With `SAFEGRID_TRUSTED_PROXIES = N` (the number of proxies
+    in front of the app, each appending to X-Forwarded-For: nginx's `$proxy_add_x_forwarded_for`),
+    the client is the N-th address from the right of X-Forwarded-For: entries further left were
+    written by the client and are not trusted. Runs first, so every later layer sees the real client.
+    With 0 (the default: the app is reached directly) the header is ignored. A header that is
+    missing, too short or not an IP address leaves REMOTE_ADDR as it is."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.proxies = max(0, int(getattr(settings, "SAFEGRID_TRUSTED_PROXIES", 0)))
+
+    def __call__(self, request):
+        if self.proxies:
+            client = client_behind_proxies(request.META.get("HTTP_X_FORWARDED_FOR", ""), self.proxies)
+            if client:
+                request.META["REMOTE_ADDR"] = client
+        return self.get_response(request)
+
+
+def client_behind_proxies(forwarded_for: str, proxies: int) -> str | None:
+    """The address `proxies` hops from the right of an X-Forwarded-For value, or None."""
+    hops = [part.strip() for part in forwarded_for.split(",") if part.strip()]
+    if proxies < 1 or len(hops) < proxies:
+        return None
+    candidate = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from safegrid.accounts.models import User
 from safegrid.people.importing import people_template
 from safegrid.people.masking import mask_id_number, mask_phone
 from safegrid.people.models import Person
@@ -33,6 +34,7 @@ EXTRA_ROUTES = [
     "core:audit_list",
     "core:audit_list?format=xlsx",
     "api:me",
+    "accounts:profile",
     "people:person_import",
     "people:certificate_import",
     "people:person_import_template",
@@ -66,9 +68,18 @@ def _text(response) -> str:
     return body
 
 
+def _give_accounts_phones(world) -> None:
+    """Every account of the world gets a mobile number, so the scan covers accounts' phones too."""
+    for serial, user in enumerate(world.users.values()):
+        user.phone = f"1390000{serial:04d}"
+        user.save(update_fields=["phone"])
+
+
 def _secrets() -> dict[str, str]:
-    """Every ID number and phone stored: the register's people and the expert pool."""
+    """Every ID number and phone stored: the register's people, the expert pool and the accounts."""
     values = {}
+    for user in User.objects.exclude(phone=""):
+        values[user.phone] = user.username
     for person in Person.objects.all():
         for raw in (person.id_number, person.phone):
             if raw:
@@ -132,11 +143,13 @@ def _urls(world) -> list[str]:
 @pytest.mark.parametrize("user_key", ROLES)
 def test_no_unmasked_id_number_or_phone_reaches_any_role(world, client, user_key, figure):
     urls = _urls(world)  # seeds every resource's rows
+    _give_accounts_phones(world)
     secrets = _secrets()
     # Both kinds of personal data are in the scan: people's ID numbers and phones, experts' phones.
     assert {p.id_number for p in Person.objects.all()} <= set(secrets)
     assert set(Expert.objects.exclude(phone="").values_list("phone", flat=True)) <= set(secrets)
     assert Person.objects.exists() and Expert.objects.exclude(phone="").exists()
+    assert {u.phone for u in world.users.values()} <= set(secrets)
     client.force_login(world.users[user_key])
     seen = 0
     leaks = []
@@ -194,10 +207,9 @@ ENCRYPTED = "encrypted"  # SM4-GCM at rest, masked on output, unmasked one recor
 BLIND_INDEX = "blind index"  # keyed HMAC-SM3 digest of an encrypted field, for equality search only
 NOT_PERSONAL = "not personal"  # a unit's data, not a natural person's
 REQUIRED = "required"  # personal, but required by law and shown only to the role that needs it
-PENDING = "pending"  # personal and still plain: owned by another module, to be encrypted (listed, not hidden)
 # (app label, model, field) → (kind, why).
 PII_FIELDS = {
-    ("people", "Person", "id_number"): (ENCRYPTED, "身份证号: EncryptedTextField, masked 3607**********1234"),
+    ("people", "Person", "id_number"): (ENCRYPTED, "身份证号: EncryptedTextField, masked 360***********1234"),
     ("people", "Person", "id_number_bidx"): (BLIND_INDEX, "uniqueness and the import's holder lookup"),
     ("people", "Person", "phone"): (ENCRYPTED, "手机号码: EncryptedTextField, masked 138****5678"),
     ("people", "Person", "phone_bidx"): (BLIND_INDEX, "equality search on a phone"),
@@ -211,13 +223,11 @@ PII_FIELDS = {
         REQUIRED,
         "安全审计 b: who acted from where; read by the audit administrator only",
     ),
-    ("accounts", "User", "phone"): (
-        PENDING,
-        "login account's phone: plain, owned by accounts (issue 8 follow-up)",
-    ),
+    ("accounts", "User", "phone"): (ENCRYPTED, "login account's phone: EncryptedTextField, masked"),
+    ("accounts", "User", "phone_bidx"): (BLIND_INDEX, "one phone, one active account (deploy check A4)"),
     ("accounts", "User", "email"): (
-        PENDING,
-        "login account's e-mail: plain, owned by accounts (issue 8 follow-up)",
+        REQUIRED,
+        "login account's work e-mail: optional, shown only to those who manage accounts",
     ),
 }
 

@@ -28,7 +28,9 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 SEED = 20240808
 EXAMPLES = int(os.environ.get("SAFEGRID_FUZZ_EXAMPLES", "2"))
 NEGATIVE_EXAMPLES = max(1, EXAMPLES // 2)
-ROLES = ["office", "township1", "grid11", "enterprise11", "sysadmin"]
+# SECURITY.md's eight role fixtures: county office, sector officer, township officer, grid worker,
+# enterprise staff and the three separated administrators (三员).
+ROLES = ["office", "sector_mining", "township1", "grid11", "enterprise11", "sysadmin", "secadmin", "auditor"]
 # Revoking the caller's own token would turn every later case of the role into a 401: it is
 # covered by the accounts tests (S3) instead.
 SKIPPED = {"POST /api/v1/auth/token/revoke/"}

@@ -153,7 +153,7 @@ def test_the_token_exchange_needs_a_fresh_code_for_privileged_accounts(world, tw
         assert (replay.status_code, replay.json()["code"]) == (403, "otp_invalid")
 
 
-def test_production_without_two_factor_warns(settings):
+def test_production_without_two_factor_warns(db, settings):  # the deploy checks read accounts
     settings.PRODUCTION = True
     settings.SAFEGRID_REQUIRE_2FA = False
     ids = [m.id for m in run_checks(include_deployment_checks=True)]
