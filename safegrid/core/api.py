@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -26,6 +28,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from safegrid.idempotency.api import IDEMPOTENCY_KEY_PARAMETER, IdempotentViewMixin
 
+from .audit import note_scope_denial
 from .crypto import sm3
 from .scope import grants_for
 
@@ -94,8 +97,33 @@ class HasCapability(BasePermission):
         return bool(grants_for(request.user, capability))
 
 
+class ScopeDenialLookupMixin:
+    """DRF's `get_object`, except that a well-formed id not found is noted for the audit trail (one
+    "scope.denied" record if the row exists and the answer is 404: core.audit, SECURITY.md L1); the
+    answer is the same 404 as for a missing or malformed id."""
+
+    def get_object(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
+        value = self.kwargs[lookup_url_kwarg]
+        try:
+            instance = queryset.get(**{self.lookup_field: value})
+        except queryset.model.DoesNotExist as exc:
+            if self.lookup_field == "pk":
+                note_scope_denial(queryset.model, value)
+            raise Http404 from exc
+        except (TypeError, ValueError, DjangoValidationError, OverflowError) as exc:
+            raise Http404 from exc
+        self.check_object_permissions(self.request, instance)
+        return instance
+
+
 class ScopedViewSet(
-    IdempotentViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ScopeDenialLookupMixin,
+    IdempotentViewMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Read side of a scoped resource; write actions call services.
 

@@ -32,16 +32,21 @@ first row against).
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import decimal
 import ipaddress
 import json
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, models, transaction
+from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,12 +55,16 @@ from .crypto import hmac_sm3, key_for
 from .logsafe import mask_pii
 from .models import AuditEntry, AuditResult
 
+logger = logging.getLogger(__name__)
+
 GENESIS = "0" * 64
 # The advisory-lock key serialising appends to the chain (any constant bigint shared by all writers).
 CHAIN_LOCK = 0x7367617564697401
 TABLE = AuditEntry._meta.db_table
 DELETE_TRIGGER = f"{TABLE}_no_delete"
 PURGE_ACTION = "audit.purge"
+SCOPE_DENIED_ACTION = "scope.denied"
+AUDIT_QUERY_ACTION = "audit.query"
 # The row content the digest covers, in addition to prev_digest (the id is left out: it is assigned
 # by the database at insert; the link to the previous row already fixes the order).
 CHAIN_FIELDS = (
@@ -148,6 +157,114 @@ def audit_record(
         changes=masked(changes or {}),
         result=result,
     )
+
+
+# ---- Scope denials (SECURITY.md L1: "scope denial" is an audited event) --------------------------
+#
+# A lookup outside the actor's scope answers 404 exactly like a missing object, but when the object
+# exists the denial is recorded ("scope.denied", result "denied", its type and id). The lookups
+# (`core.selectors.scoped_get` for pages and services, `core.api.ScopeDenialLookupMixin.get_object`
+# for every ScopedViewSet, `jobs.selectors.job_get`) only *note* the (model, id) they could not find;
+# `RequestContextMiddleware` calls `record_scope_denials` once the view has answered:
+#
+# - it runs after every transaction of the view has ended, so the record persists although the
+#   request ends in a 404 (lookups inside a service's atomic block, or a PATCH's, are rolled back
+#   with it); the record is written in its own transaction;
+# - only when the answer is 404, so a lookup the view caught and survived (e.g. "may they edit this
+#   row?" to show a button, a fallback) is no denial; the existence check (one query on the unscoped
+#   base manager) runs on that path only;
+# - a missing object or a malformed id is noted like any other and writes nothing (it does not exist).
+
+_denials: contextvars.ContextVar[list[tuple[type[models.Model], Any]] | None] = contextvars.ContextVar(
+    "safegrid_scope_denials", default=None
+)
+
+
+@contextmanager
+def scope_denials_collected() -> Iterator[list[tuple[type[models.Model], Any]]]:
+    """Collect the lookups refused during one request (used by RequestContextMiddleware)."""
+    pending: list[tuple[type[models.Model], Any]] = []
+    token = _denials.set(pending)
+    try:
+        yield pending
+    finally:
+        _denials.reset(token)
+
+
+def note_scope_denial(model: type[models.Model], pk: Any) -> None:
+    """A scoped lookup of `pk` found nothing; recorded if the request ends in 404 and the row exists.
+    Outside a request (jobs, commands) there is nobody to record and nothing is noted."""
+    pending = _denials.get()
+    if pending is None:
+        return
+    if all(m is not model or p != pk for m, p in pending):
+        pending.append((model, pk))
+
+
+def _existing_pk(model: type[models.Model], pk: Any) -> Any:
+    """The row's primary key when a row with this id exists (unscoped), else None; a malformed id
+    is no row."""
+    try:
+        with transaction.atomic():
+            return model._base_manager.filter(pk=pk).values_list("pk", flat=True).first()
+    except (ValueError, TypeError, ValidationError, OverflowError, DatabaseError):
+        return None
+
+
+def record_scope_denials(pending: list[tuple[type[models.Model], Any]], *, actor, status_code: int) -> int:
+    """Write one "scope.denied" record per noted lookup whose row exists, when the request answered
+    404 to a signed-in actor. Returns how many were written. A failure to write is logged and does
+    not turn the 404 into a 500 (which would tell the caller that the object exists)."""
+    if not pending or status_code != 404 or not getattr(actor, "is_authenticated", False):
+        return 0
+    written = 0
+    try:
+        for model, pk in pending:
+            existing = _existing_pk(model, pk)
+            if existing is None:
+                continue
+            with transaction.atomic():
+                audit_record(
+                    actor=actor,
+                    action=SCOPE_DENIED_ACTION,
+                    result=AuditResult.DENIED,
+                    object_type=model._meta.label_lower,
+                    object_id=str(existing),
+                )
+            written += 1
+    except DatabaseError:
+        logger.exception("scope denial not recorded")
+    return written
+
+
+# ---- The auditor's own queries (SECURITY.md L1) ---------------------------------------------------
+
+AUDIT_QUERY_VALUE_LENGTH = 200
+
+
+def audit_query_record(*, actor, filters: Mapping[str, str], queryset: QuerySet[AuditEntry]):
+    """Record one view of the audit trail ("audit.query"): the filters used (masked like every
+    record's changes), how many rows matched and their id range (the record's object id, "first-last";
+    empty when nothing matched). Returns the queryset pinned to the rows counted, so the rows shown
+    or exported are exactly those, not including this record or any written after it."""
+    figures = queryset.aggregate(count=Count("pk"), first=Min("pk"), last=Max("pk"))
+    used = {
+        str(key)[:AUDIT_QUERY_VALUE_LENGTH]: str(value)[:AUDIT_QUERY_VALUE_LENGTH]
+        for key, value in filters.items()
+        if value not in (None, "")
+    }
+    object_id = f"{figures['first']}-{figures['last']}" if figures["count"] else ""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AUDIT_QUERY_ACTION,
+            object_type=AuditEntry._meta.label_lower,
+            object_id=object_id,
+            changes={"filters": used, "count": figures["count"]},
+        )
+    if figures["last"] is None:
+        return queryset.none()
+    return queryset.filter(pk__lte=figures["last"])
 
 
 # ---- The chain ---------------------------------------------------------------------------------

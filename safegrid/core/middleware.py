@@ -1,6 +1,6 @@
 import uuid
 
-from . import context
+from . import audit, context
 
 
 class RequestContextMiddleware:
@@ -20,7 +20,13 @@ class RequestContextMiddleware:
             )
         )
         try:
-            response = self.get_response(request)
+            # Lookups refused during the view are recorded once it has answered (and its transactions
+            # have ended): one "scope.denied" record per existing object, on a 404 only (core.audit).
+            with audit.scope_denials_collected() as denials:
+                response = self.get_response(request)
+                audit.record_scope_denials(
+                    denials, actor=getattr(request, "user", None), status_code=response.status_code
+                )
         finally:
             context.reset(token)
         response["X-Request-ID"] = request_id

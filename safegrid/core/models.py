@@ -16,6 +16,8 @@ class TimeStampedModel(models.Model):
 class AuditResult(models.TextChoices):
     SUCCESS = "success", _("成功")
     FAILURE = "failure", _("失败")
+    # Refused because the object lies outside the actor's scope (answered 404; SECURITY.md L1).
+    DENIED = "denied", _("拒绝")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from . import exports
+from . import audit, exports
 from .exceptions import ApplicationError, NotInScope
 from .exports import ExportColumn
 from .scope import grants_for
@@ -278,6 +278,15 @@ class AuditListView(ScopedListView):
         from .filters import AuditEntryFilterSet
 
         return AuditEntryFilterSet
+
+    def filter_queryset(self):
+        """Every view of the audit trail (the page, its htmx partial, the export, the export job)
+        is itself audited: one "audit.query" record with the filters and the rows matched; the rows
+        shown are those counted (SECURITY.md L1)."""
+        filterset, queryset = super().filter_queryset()
+        used = {name: self.request.GET.get(name, "") for name in filterset.filters}
+        queryset = audit.audit_query_record(actor=self.request.user, filters=used, queryset=queryset)
+        return filterset, queryset
 
 
 def _audit_changes(entry) -> list[str]:

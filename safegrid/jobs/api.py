@@ -7,6 +7,8 @@ from django.urls import reverse
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
+from safegrid.core.api import ScopeDenialLookupMixin
+
 from . import progress, selectors
 from .models import Job
 
@@ -48,7 +50,9 @@ class JobOutput(serializers.ModelSerializer):
         return reverse("jobs:download", args=[job.pk]) if job.result_file else None
 
 
-class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class JobViewSet(
+    ScopeDenialLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """The caller's own jobs, newest first; another user's job is 404."""
 
     permission_classes = [IsAuthenticated]

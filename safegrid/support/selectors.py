@@ -201,8 +201,9 @@ def engagement_get(*, actor, pk, capability: str | None = Cap.VIEW_SUPPORT) -> E
 
 
 def finding_get(*, engagement: ExpertEngagement, pk) -> EngagementFinding:
-    """One finding of an engagement already fetched through `engagement_get`."""
-    return scoped_get(engagement.findings.select_related("hazard"), pk)
+    """One finding of an engagement already fetched through `engagement_get` (another engagement's
+    finding is not found here, which is no scope denial)."""
+    return scoped_get(engagement.findings.select_related("hazard"), pk, record_denial=False)
 
 
 def engagement_site_choices(*, actor) -> QuerySet[Site]:

@@ -87,3 +87,8 @@ class Write:
     action: str
     model: type
     method: str = "post"
+    # For the event catalogue (test_each_event_type_emits_exactly_one_complete_record): the answer
+    # the "good" request gets, the record's result, and what must exist before it (callable(world)).
+    status: tuple[int, ...] = (200, 201, 302)
+    result: str = "success"
+    setup: Any = None

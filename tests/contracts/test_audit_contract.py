@@ -11,12 +11,13 @@ import re
 
 import pytest
 from django.apps import apps
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD, credit_code
 from safegrid.accounts.models import RoleAssignment, User
-from safegrid.core.audit import verify_chain
+from safegrid.core.audit import audit_record, verify_chain
 from safegrid.core.logsafe import id_number_valid
 from safegrid.core.models import AuditEntry
 from safegrid.hazards.models import Hazard
@@ -519,6 +520,8 @@ def _rows(model):
 
 def _send(client, write: Write, payload: dict):
     url = write.url_resolved
+    if write.method == "get":
+        return client.get(url, payload)
     if write.kind == "page":
         return client.post(url, payload)
     return getattr(client, write.method)(url, payload, content_type="application/json")
@@ -592,16 +595,53 @@ def test_wrong_password_gives_no_token_and_one_failed_login_record(world, client
 
 # ---- L2: each event type's record is complete (SECURITY.md L1/L2) ------------------------------
 
+
+def _seed_audit_row(w):
+    """One audit row for the auditor's query to match (the world is built without any)."""
+    with transaction.atomic():
+        audit_record(actor=w.users["secadmin"], action="seed", object_type="core.auditentry", object_id="1")
+
+
+# Audited events that are not writes: a request for an object outside the actor's scope (404, one
+# "scope.denied" record with result "denied") and the auditor's own view of the trail.
+EVENTS = [
+    Write(
+        "scope denial page",
+        "township1",
+        "page",
+        lambda w: reverse("hazards:hazard_detail", args=[w.hazards["g21"].pk]),
+        lambda w: {},
+        lambda w: {},
+        "scope.denied",
+        Hazard,
+        method="get",
+        status=(404,),
+        result="denied",
+    ),
+    Write(
+        "audit query page",
+        "auditor",
+        "page",
+        lambda w: reverse("core:audit_list"),
+        lambda w: {"action": "seed"},
+        lambda w: {},
+        "audit.query",
+        AuditEntry,
+        method="get",
+        setup=_seed_audit_row,
+    ),
+]
+
 DEVICE = "SafeGrid-contract/1.0 (audit completeness)"
-# One write per event type: the first write of the catalogue with that action.
+# One write (or other event) per event type: the first of the catalogue with that action.
 EVENT_TYPES: dict[str, Write] = {}
-for _write in WRITES:
+for _write in WRITES + EVENTS:
     EVENT_TYPES.setdefault(_write.action, _write)
 _ID_LIKE = re.compile(r"(?<!\d)\d{17}[0-9Xx](?![0-9Xx])")
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
-def incomplete(entry: AuditEntry, user, action: str) -> list[str]:
+def incomplete(entry: AuditEntry, user, action: str, result: str = "success") -> list[str]:
     """The L2 fields an audit record lacks (empty when complete)."""
     roles = ",".join(sorted({g.role for g in user.grants}))
     checks = {
@@ -615,7 +655,7 @@ def incomplete(entry: AuditEntry, user, action: str) -> list[str]:
         "event": entry.action == action,
         "object type": _model_exists(entry.object_type),
         "object id": entry.object_id != "",
-        "result": entry.result == "success",
+        "result": entry.result == result,
         "masked changes": isinstance(entry.changes, dict) and unmasked(entry.changes) == [],
         "chained": len(entry.digest) == 64 and len(entry.prev_digest) == 64,
     }
@@ -644,11 +684,215 @@ def test_each_event_type_emits_exactly_one_complete_record(world, client, write,
     client.force_login(user)
     client.defaults["HTTP_USER_AGENT"] = DEVICE
     write.url_resolved = write.url(world)
+    if write.setup is not None:
+        write.setup(world)
     before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     response = _send(client, write, write.good(world))
-    assert response.status_code in {200, 201, 302}, response.content.decode()[:2000]
+    assert response.status_code in write.status, response.content.decode()[:2000]
     entries = list(AuditEntry.objects.filter(id__gt=before).order_by("id"))
     assert len(entries) == 1
-    assert incomplete(entries[0], user, write.action) == []
+    assert incomplete(entries[0], user, write.action, write.result) == []
     assert verify_chain().ok
     figure("Audit", label, complete=1)
+
+
+# ---- L1: scope denials -----------------------------------------------------------------------------
+
+
+def _audit_since(last_id: int) -> list[tuple]:
+    return list(
+        AuditEntry.objects.filter(id__gt=last_id)
+        .order_by("id")
+        .values_list("action", "result", "object_type", "object_id", "actor_id")
+    )
+
+
+def _last_audit_id() -> int:
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+_CSRF_TOKEN = re.compile(rb'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+')
+
+
+def _same_answer(response) -> tuple:
+    """What a caller can see of a 404: status, body and headers; the request id and the CSRF token
+    (masked afresh for every response) differ by design."""
+    headers = {k: v for k, v in response.headers.items() if k != "X-Request-ID"}
+    return response.status_code, _CSRF_TOKEN.sub(rb"\1-", response.content), headers
+
+
+def test_an_out_of_scope_request_answers_like_a_missing_one_and_only_it_is_recorded(world, client):
+    """Page and API: out of scope, missing and malformed ids get the same 404 (body and headers);
+    only the existing object outside the scope leaves a record, one per request."""
+    user = world.users["township1"]
+    client.force_login(user)
+    hidden = world.hazards["g21"]
+    missing = Hazard.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    cases = {
+        "page": lambda pk: client.get(reverse("hazards:hazard_detail", args=[pk])),
+        "api": lambda pk: client.get(reverse("api:hazard-detail", kwargs={"pk": pk})),
+    }
+    for channel, get in cases.items():
+        get(missing)  # the CSRF cookie is set by the first page: compare the answers after that
+        last_id = _last_audit_id()
+        out_of_scope = get(hidden.pk)
+        assert _audit_since(last_id) == [
+            ("scope.denied", "denied", "hazards.hazard", str(hidden.pk), user.pk)
+        ]
+        last_id = _last_audit_id()
+        absent = get(missing)
+        assert _audit_since(last_id) == []
+        assert out_of_scope.status_code == 404, channel
+        assert _same_answer(out_of_scope) == _same_answer(absent), channel
+    last_id = _last_audit_id()
+    for malformed in ("abc", "9" * 30, "-1"):
+        response = client.get(f"/api/v1/hazards/{malformed}/")
+        assert _same_answer(response) == _same_answer(cases["api"](missing)), malformed
+    assert _audit_since(last_id) == []
+
+
+def test_a_denied_api_read_is_one_complete_record(world, client):
+    user = world.users["township1"]
+    client.force_login(user)
+    client.defaults["HTTP_USER_AGENT"] = DEVICE
+    last_id = _last_audit_id()
+    response = client.get(reverse("api:site-detail", kwargs={"pk": world.site21_mine.pk}))
+    assert (response.status_code, response.json()) == (404, {"code": "not_found", "detail": "未找到。"})
+    entries = list(AuditEntry.objects.filter(id__gt=last_id))
+    assert [(e.object_type, e.object_id) for e in entries] == [("sites.site", str(world.site21_mine.pk))]
+    assert incomplete(entries[0], user, "scope.denied", "denied") == []
+    assert entries[0].changes == {}
+
+
+def test_a_signed_out_request_or_a_caught_refusal_records_nothing(world, client):
+    """Anonymous requests are sent to sign in (no denial to record); a page that only asks whether
+    the actor may edit a row it shows (and answers 200) records nothing."""
+    last_id = _last_audit_id()
+    assert client.get(reverse("hazards:hazard_detail", args=[world.hazards["g21"].pk])).status_code == 302
+    client.force_login(world.users["leader"])  # sees the site, may not edit it
+    assert client.get(reverse("sites:site_detail", args=[world.site21_mine.pk])).status_code == 200
+    assert _audit_since(last_id) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_denial_record_is_committed_although_the_patch_is_rolled_back(world, client):
+    """The PATCH looks the row up inside its transaction, which the 404 rolls back; the denial is
+    written after the answer in its own transaction, and is really stored (no test transaction)."""
+    user = world.users["township1"]
+    client.force_login(user)
+    last_id = _last_audit_id()
+    response = client.patch(
+        reverse("api:site-detail", kwargs={"pk": world.site21_mine.pk}),
+        {"name": "改名"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert Site.objects.get(pk=world.site21_mine.pk).name == "扬眉钨矿"
+    assert _audit_since(last_id) == [
+        ("scope.denied", "denied", "sites.site", str(world.site21_mine.pk), user.pk)
+    ]
+    assert verify_chain().ok
+
+
+def test_another_users_job_is_a_recorded_denial_on_the_pages_and_the_api(world, client):
+    """Background jobs are looked up outside the scoped selectors (owner only); they are covered too."""
+    from safegrid.jobs.models import Job
+
+    job = Job.objects.create(owner=world.users["office"], kind="export", title="导出：隐患")
+    user = world.users["township1"]
+    client.force_login(user)
+    last_id = _last_audit_id()
+    for url in (
+        reverse("jobs:job_detail", args=[job.pk]),
+        reverse("jobs:download", args=[job.pk]),
+        reverse("api:job-detail", args=[job.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert _audit_since(last_id) == [("scope.denied", "denied", "jobs.job", str(job.pk), user.pk)] * 3
+
+
+# ---- L1: the auditor's own queries -----------------------------------------------------------------
+
+
+def _queries_since(last_id: int) -> list[tuple]:
+    return list(
+        AuditEntry.objects.filter(id__gt=last_id)
+        .order_by("id")
+        .values_list("action", "actor_id", "object_type", "object_id", "changes")
+    )
+
+
+def test_each_view_of_the_audit_trail_is_one_record_with_filters_and_count(world, client):
+    auditor = world.users["auditor"]
+    _seed_audit_row(world)
+    seed = _last_audit_id()
+    client.force_login(auditor)
+    url = reverse("core:audit_list")
+    first = client.get(url, {"action": "seed", "page": "1"})
+    second = client.get(url, {"action": "seed"})
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "共 1 条" in first.content.decode() and "共 1 条" in second.content.decode()
+    query = (
+        "audit.query",
+        auditor.pk,
+        "core.auditentry",
+        f"{seed}-{seed}",
+        {"filters": {"action": "seed"}, "count": 1},
+    )
+    assert _queries_since(seed) == [query, query]
+
+
+def test_the_page_shows_exactly_the_rows_counted_not_its_own_record(world, client):
+    client.force_login(world.users["auditor"])
+    last_id = _last_audit_id()
+    page = client.get(reverse("core:audit_list"), HTTP_HX_REQUEST="true")  # the table partial
+    assert page.status_code == 200
+    entries = _queries_since(last_id)
+    assert [(action, changes) for action, _actor, _type, _id, changes in entries] == [
+        ("audit.query", {"filters": {}, "count": last_id})
+    ]
+    assert f"共 {last_id} 条" in page.content.decode()
+
+
+def test_the_filters_of_a_query_are_masked_like_every_record(world, client):
+    client.force_login(world.users["auditor"])
+    last_id = _last_audit_id()
+    response = client.get(
+        reverse("core:audit_list"), {"actor_username": "13812345678", "object_type": "11010519491231002X"}
+    )
+    assert response.status_code == 200
+    (entry,) = AuditEntry.objects.filter(id__gt=last_id)
+    assert entry.changes == {
+        "filters": {"actor_username": "138****5678", "object_type": "110***********002X"},
+        "count": 0,
+    }
+    assert entry.object_id == ""
+    assert unmasked(entry.changes) == []
+
+
+def test_an_invalid_filter_is_recorded_with_no_rows(world, client):
+    _seed_audit_row(world)
+    client.force_login(world.users["auditor"])
+    last_id = _last_audit_id()
+    assert client.get(reverse("core:audit_list"), {"since": "not-a-date"}).status_code == 200
+    assert [c for *_rest, c in _queries_since(last_id)] == [{"filters": {"since": "not-a-date"}, "count": 0}]
+
+
+def test_an_export_of_the_audit_trail_is_a_query_too(world, client):
+    _seed_audit_row(world)
+    client.force_login(world.users["auditor"])
+    last_id = _last_audit_id()
+    response = client.get(reverse("core:audit_list"), {"format": "xlsx", "result": "success"})
+    assert response.status_code == 200
+    assert [(a, c) for a, _u, _t, _i, c in _queries_since(last_id)] == [
+        ("audit.query", {"filters": {"result": "success"}, "count": 1}),
+        ("list.export", {}),
+    ]
+
+
+def test_others_may_not_query_the_trail_and_leave_no_query_record(world, client):
+    last_id = _last_audit_id()
+    for key in ("office", "secadmin", "sysadmin"):
+        client.force_login(world.users[key])
+        assert client.get(reverse("core:audit_list")).status_code == 403
+    assert _queries_since(last_id) == []

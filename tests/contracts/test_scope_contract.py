@@ -40,6 +40,24 @@ def _visible(resource, user_key, obj, world, *, write=False):
     return resource.visible(obj, a, write)
 
 
+def _last_audit_id() -> int:
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _audit_since(last_id: int) -> list[tuple]:
+    """The audit rows written after `last_id`: (action, result, object type, object id, actor)."""
+    return list(
+        AuditEntry.objects.filter(id__gt=last_id)
+        .order_by("id")
+        .values_list("action", "result", "object_type", "object_id", "actor_id")
+    )
+
+
+def _denial(obj, user) -> tuple:
+    """The one audit row an out-of-scope request for `obj` leaves (SECURITY.md L1: scope denial)."""
+    return ("scope.denied", "denied", obj._meta.label_lower, str(obj.pk), user.pk)
+
+
 def _ids_in_page(html: str, resource) -> set[int]:
     prefix = reverse(resource.detail_page, kwargs={"pk": 0})[:-2]  # ".../0/" → ".../"
     return {int(pk) for pk in re.findall(re.escape(prefix) + r"(\d+)/\"", html)}
@@ -110,11 +128,14 @@ def test_reads_are_scoped(world, client, resource, user_key, figure):
     body = api_list.json()
     listed_api = {row["id"] for row in body["results"]}
     opened = {}
+    last_id = _last_audit_id()
     for obj in objects:
         opened[obj.pk] = (
             client.get(reverse(resource.detail_page, kwargs={"pk": obj.pk})).status_code,
             client.get(reverse(f"api:{resource.api}-detail", kwargs={"pk": obj.pk})).status_code,
         )
+    # Reading writes nothing, except that each out-of-scope open (page, API) is one denial record.
+    denials = [_denial(o, user) for o in objects if o.pk not in expected for _channel in ("page", "api")]
     leaks = len(listed_page - expected) + len(listed_api - expected)
     leaks += sum(code != 404 for pk, codes in opened.items() if pk not in expected for code in codes)
     figure("Scope matrix", matrix, cells=2 + 2 * len(objects), leaks=leaks)
@@ -126,6 +147,7 @@ def test_reads_are_scoped(world, client, resource, user_key, figure):
     for obj in objects:
         want = 200 if obj.pk in expected else 404
         assert opened[obj.pk] == (want, want), obj
+    assert _audit_since(last_id) == denials
 
 
 @pytest.mark.parametrize(
@@ -149,8 +171,9 @@ def test_search_never_finds_out_of_scope_rows(world, client, resource, user_key)
 @pytest.mark.parametrize("user_key", ROLES)
 def test_writes_are_scoped(world, client, resource, user_key, figure):
     """Edit pages and API PATCH: manageable rows open, all others 404 (403 without the capability);
-    a refused PATCH changes nothing and leaves no audit record."""
-    client.force_login(world.users[user_key])
+    a refused PATCH changes nothing and leaves exactly one audit record: the scope denial."""
+    user = world.users[user_key]
+    client.force_login(user)
     may_manage = user_key in MANAGERS[resource.key]
     create = client.get(reverse(resource.create_page))
     assert create.status_code == (200 if user_key in CREATORS[resource.key] else 403)
@@ -165,7 +188,7 @@ def test_writes_are_scoped(world, client, resource, user_key, figure):
             assert edit.status_code == (200 if manageable else 404), obj
         leaked = edit.status_code == 200 and not (may_manage and manageable)
         if may_manage and not manageable:
-            before = AuditEntry.objects.count()
+            last_id = _last_audit_id()
             snapshot = list(resource.model.objects.filter(pk=obj.pk).values())
             url = reverse(f"api:{resource.api}-detail", kwargs={"pk": obj.pk})
             response = client.patch(
@@ -174,7 +197,9 @@ def test_writes_are_scoped(world, client, resource, user_key, figure):
                 content_type="application/json",
             )
             changed = list(resource.model.objects.filter(pk=obj.pk).values()) != snapshot
-            leaked = leaked or response.status_code != 404 or changed or AuditEntry.objects.count() != before
+            # "DB unchanged" except for the audit trail, which gains exactly the denial record.
+            written = _audit_since(last_id)
+            leaked = leaked or response.status_code != 404 or changed or written != [_denial(obj, user)]
             figure(
                 "Scope matrix",
                 "roles × endpoints × objects × {retrieve, list, update} cells (reads and writes)",
@@ -183,7 +208,7 @@ def test_writes_are_scoped(world, client, resource, user_key, figure):
             )
             assert response.status_code == 404, obj
             assert not changed
-            assert AuditEntry.objects.count() == before
+            assert written == [_denial(obj, user)]
         else:
             figure(
                 "Scope matrix",

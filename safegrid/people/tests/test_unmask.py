@@ -33,7 +33,8 @@ def api_url(person) -> str:
 
 
 def audit_since(pk: int) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(pk__gt=pk).order_by("pk"))
+    """The records since `pk`, but scope denials (core.audit; tested in the contracts)."""
+    return list(AuditEntry.objects.filter(pk__gt=pk).exclude(action="scope.denied").order_by("pk"))
 
 
 def last_audit() -> int:

@@ -25,7 +25,8 @@ def last_audit() -> int:
 
 
 def audit_since(pk: int) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(pk__gt=pk).order_by("pk"))
+    """The records since `pk`, but scope denials (core.audit; tested in the contracts)."""
+    return list(AuditEntry.objects.filter(pk__gt=pk).exclude(action="scope.denied").order_by("pk"))
 
 
 def page_url(expert) -> str:
