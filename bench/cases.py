@@ -5,7 +5,7 @@
 Every benchmark goes through the application's own code: the statistics selectors the dashboard
 calls, the pages and API through Django's test client as a signed-in user of the right role and
 scope (the accounts `generate_province` creates: `c<county>_office`, `t<township>`, `g<grid>`,
-`province_leader`), the overdue sweep service, the sites import, the bulletin view."""
+`province_supervisor`), the overdue sweep service, the sites import, the bulletin view."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def world() -> World:
         "township": f"t{township.code}",
         "county": f"c{county.code}_office",
         "county_leader": f"c{county.code}_leader",
-        "province": "province_leader",
+        "province": "province_supervisor",
     }
     users = {key: User.objects.get(username=name) for key, name in names.items()}
     return World(county.path, county.code, township.path, grid.path, users, timezone.localdate())

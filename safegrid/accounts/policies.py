@@ -8,13 +8,14 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from .roles import ADMIN_ROLES, Role
+from .roles import ADMIN_ROLES, SUPERVISOR_ROLES, Role
 
-# Two-factor sign-in (A6): the roles anchored at county level (they see and act on a whole county)
-# and the three administrators. services.ROLE_REGION_KINDS anchors exactly these three business
-# roles at the county alone (a test keeps the two in step).
+# Two-factor sign-in (A6): the roles anchored at county level (they see and act on a whole county),
+# the supervisor above the county (it reads every county of a city or province) and the three
+# administrators. services.ROLE_REGION_KINDS anchors exactly these three business roles at the
+# county alone and the supervisor above it (a test keeps the two in step).
 COUNTY_ROLES = frozenset({Role.COUNTY_LEADER, Role.COUNTY_OFFICE, Role.SECTOR_OFFICER})
-PRIVILEGED_ROLES = COUNTY_ROLES | ADMIN_ROLES
+PRIVILEGED_ROLES = COUNTY_ROLES | SUPERVISOR_ROLES | ADMIN_ROLES
 
 # Session keys (S1): when the user signed in and when they were last seen, as POSIX seconds.
 SESSION_LOGIN_AT = "_safegrid_login_at"

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     GRID_WORKER = "grid_worker", _("网格员")
     ENTERPRISE_MANAGER = "enterprise_manager", _("企业安全管理员")
     EXPERT = "expert", _("专家")
+    SUPERVISOR = "supervisor", _("上级监管人员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDIT_ADMIN = "audit_admin", _("审计管理员")
@@ -26,6 +27,9 @@ class Role(models.TextChoices):
 # 三员分立: no user may hold two of these, nor one of these together with a business role.
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
+# The read-only role above the county (a city's or province's emergency-management bureau or safety
+# committee office): it reads its counties' work and handles none of it.
+SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR})
 # Roles that must be restricted to sectors, and the role bound to one site.
 SECTOR_ROLES = frozenset({Role.SECTOR_OFFICER})
 SITE_ROLES = frozenset({Role.ENTERPRISE_MANAGER})
@@ -185,6 +189,24 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # An expert reads plans and drills and its own engagements (support scopes those to the expert).
     Role.EXPERT: frozenset(
         _READ_REFERENCE | _FIELD_WORK | {Cap.VIEW_RISK, Cap.VIEW_EMERGENCY, Cap.VIEW_SUPPORT}
+    ),
+    # The supervisor above the county (上级监管人员) reads what the county leader reads, over every
+    # county of its city or province: the business records and the reports built on them, people
+    # masked. It writes nothing, handles no hazard (no handling level), sees no accounts and never
+    # unmasks personal data.
+    Role.SUPERVISOR: frozenset(
+        _READ_REFERENCE
+        | {
+            Cap.VIEW_INSPECTION,
+            Cap.VIEW_HAZARD,
+            Cap.VIEW_ENFORCEMENT,
+            Cap.VIEW_RISK,
+            Cap.VIEW_PEOPLE,
+            Cap.VIEW_PUBLICITY,
+            Cap.VIEW_DISPATCH,
+            Cap.VIEW_EMERGENCY,
+            Cap.VIEW_SUPPORT,
+        }
     ),
     Role.SYSTEM_ADMIN: frozenset(
         _READ_REFERENCE

@@ -30,6 +30,7 @@ ROLE_REGION_KINDS: dict[str, set[int]] = {
     Role.GRID_WORKER: {RegionKind.GRID},
     Role.ENTERPRISE_MANAGER: {RegionKind.GRID},
     Role.EXPERT: {RegionKind.COUNTY, RegionKind.TOWNSHIP},
+    Role.SUPERVISOR: {RegionKind.PROVINCE, RegionKind.CITY},
     Role.SYSTEM_ADMIN: {RegionKind.PROVINCE, RegionKind.CITY, RegionKind.COUNTY},
     Role.SECURITY_ADMIN: {RegionKind.PROVINCE, RegionKind.CITY, RegionKind.COUNTY},
     Role.AUDIT_ADMIN: {RegionKind.PROVINCE, RegionKind.CITY, RegionKind.COUNTY},

@@ -464,6 +464,7 @@ class Generator:
         self.sink = _Sink(out)
         self.ids = _Ids()
         self.counties: list[_County] = []
+        self.cities: list[tuple[int, str]] = []  # (region id, path) of each city, in code order
         self.grid_paths: dict[int, str] = {}
         self.grid_township: dict[int, int] = {}  # grid region id -> township index in county
         self.grid_units: dict[int, int] = {}  # grid region id -> grid unit organisation id
@@ -524,6 +525,7 @@ class Generator:
                 region(province, code, f"{city_names[c]}市", RegionKind.CITY, path, 2, sort=c + 1)
             )
             city_paths.append(path)
+            self.cities.append((city_ids[-1], path))
         county_names = _place_names(rng, n, taken)
         per_township = plan.townships_per_county
         for k in range(n):
@@ -1049,14 +1051,13 @@ class Generator:
                 )
                 self.enterprise_sites[fact.id] = u["enterprise"]
             county.users = u
-        # Province-wide reading: no business role may be anchored above a county (accounts.services.
-        # ROLE_REGION_KINDS), so the province account holds the county leader's role in every county.
+        # Reading above the county: the supervisor (上级监管人员, read-only) anchored at the province
+        # (one subtree, one path prefix) and one at the first city.
         province_path = f"/{PROVINCE[0]}/"
-        first = self.counties[0]
-        leader = user("province_leader", Role.COUNTY_LEADER, first.region_id, first.path, None)
-        for county in self.counties[1:]:
-            assign(leader, Role.COUNTY_LEADER, county.region_id, county.path)
         province_id = 1
+        user("province_supervisor", Role.SUPERVISOR, province_id, province_path, None)
+        city_id, city_path = self.cities[0]
+        user("city_supervisor", Role.SUPERVISOR, city_id, city_path, None)
         for username, role in (
             ("province_sysadmin", Role.SYSTEM_ADMIN),
             ("province_secadmin", Role.SECURITY_ADMIN),

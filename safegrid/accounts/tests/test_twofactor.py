@@ -35,14 +35,20 @@ def _enrol(user):
     return TOTPDevice.objects.create(user=user, name="测试", confirmed=True)
 
 
-def test_privileged_roles_are_the_county_anchored_roles_and_the_administrators():
+def test_privileged_roles_are_the_county_and_higher_anchored_roles_and_the_administrators():
     county_only = {
         role
         for role, kinds in services.ROLE_REGION_KINDS.items()
         if kinds == {RegionKind.COUNTY} and role not in ADMIN_ROLES
     }
+    above_county = {
+        role
+        for role, kinds in services.ROLE_REGION_KINDS.items()
+        if max(kinds) < RegionKind.COUNTY and role not in ADMIN_ROLES
+    }
     assert COUNTY_ROLES == county_only == {Role.COUNTY_LEADER, Role.COUNTY_OFFICE, Role.SECTOR_OFFICER}
-    assert county_only | ADMIN_ROLES == PRIVILEGED_ROLES
+    assert above_county == {Role.SUPERVISOR}
+    assert county_only | above_county | ADMIN_ROLES == PRIVILEGED_ROLES
 
 
 @pytest.mark.parametrize("user_key", PRIVILEGED)

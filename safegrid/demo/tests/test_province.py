@@ -183,7 +183,33 @@ def test_actors_hold_the_roles_the_services_require(counts):
     for role in (Role.TOWNSHIP_OFFICER, Role.GRID_WORKER, Role.ENTERPRISE_MANAGER):
         assert RoleAssignment.objects.filter(role=role, region_path__startswith=county.path).exists()
     # Sign-in names the benchmarks use.
-    assert User.objects.filter(username__in=["province_leader", f"c{county.code}_office"]).count() == 2
+    assert User.objects.filter(username__in=["province_supervisor", f"c{county.code}_office"]).count() == 2
+
+
+def test_the_supervisors_above_the_county_hold_one_read_only_role_each(counts):
+    """The province and the first city are read by a supervisor (上级监管人员) anchored there: one role
+    assignment, one path prefix, a second factor enrolled (the role is privileged); no business role
+    anywhere is held by them and nothing they hold handles hazards."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    province_region = Region.objects.get(kind=RegionKind.PROVINCE)
+    city = Region.objects.filter(kind=RegionKind.CITY).order_by("code").first()
+    expected = {
+        "province_supervisor": (province_region.pk, province_region.path),
+        "city_supervisor": (city.pk, city.path),
+    }
+    for username, (region_id, path) in expected.items():
+        user = User.objects.get(username=username)
+        assert list(user.role_assignments.values_list("role", "region_id", "region_path", "site_id")) == [
+            (Role.SUPERVISOR, region_id, path, None)
+        ]
+        assert not user.role_assignments.get().sectors.exists()
+        assert TOTPDevice.objects.filter(user=user, confirmed=True).count() == 1
+    assert set(
+        RoleAssignment.objects.filter(role=Role.SUPERVISOR).values_list("user__username", flat=True)
+    ) == set(expected)
+    assert not User.objects.filter(username="province_leader").exists()
+    assert not HazardEvent.objects.filter(actor__username__in=expected).exists()
 
 
 def test_people_and_risks_are_valid(counts):
