@@ -225,6 +225,8 @@ def build_world() -> SimpleNamespace:
         "secadmin": make_user("secadmin", Role.SECURITY_ADMIN, w.county),
         "auditor": make_user("auditor", Role.AUDIT_ADMIN, w.county),
         "office_b": make_user("office_b", Role.COUNTY_OFFICE, w.county_b),
+        # 上级监管人员 at the city above both counties: reads both, changes nothing.
+        "supervisor": make_user("supervisor", Role.SUPERVISOR, w.city),
     }
     return w
 

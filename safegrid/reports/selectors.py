@@ -42,6 +42,7 @@ ROLE_GREETING = {
     Role.SYSTEM_ADMIN: gettext_lazy("系统配置"),
     Role.SECURITY_ADMIN: gettext_lazy("账号与安全策略"),
     Role.AUDIT_ADMIN: gettext_lazy("安全审计"),
+    Role.SUPERVISOR: gettext_lazy("辖区安全生产监管总览"),
 }
 
 

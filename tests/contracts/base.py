@@ -48,6 +48,7 @@ def anchors(w: SimpleNamespace) -> dict[str, Anchor]:
         "secadmin": Anchor(w.county, user=w.users["secadmin"]),
         "auditor": Anchor(w.county, user=w.users["auditor"]),
         "office_b": Anchor(w.county_b, user=w.users["office_b"]),
+        "supervisor": Anchor(w.city, user=w.users["supervisor"]),
     }
 
 

@@ -611,3 +611,9 @@ for _app in (
     MANAGERS.update(getattr(_module, "MANAGERS", {}))
     CREATORS.update(getattr(_module, "CREATORS", {}))
     NON_RESOURCE_ROUTES.update(getattr(_module, "NON_RESOURCE_ROUTES", {}))
+
+# The supervisor (上级监管人员, anchored at the city above both counties) reads every resource the
+# county leader reads, in both counties, except the accounts; it manages and creates nothing.
+for _key, _readers in list(VIEWERS.items()):
+    if "leader" in _readers and _key != "user":
+        VIEWERS[_key] = set(_readers) | {"supervisor"}

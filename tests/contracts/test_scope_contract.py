@@ -30,6 +30,7 @@ ROLES = [
     "secadmin",
     "auditor",
     "office_b",
+    "supervisor",
 ]
 
 
