@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet, latitude_field, longitude_field
+from safegrid.core.pagination import CappedPagination
 from safegrid.inspections import selectors as inspection_selectors
 from safegrid.inspections.models import Criterion, Inspection
 from safegrid.orgs import selectors as org_selectors
@@ -107,10 +108,24 @@ class HazardDetailOutput(HazardOutput):
         fields = [*HazardOutput.Meta.fields, "events"]
 
 
+class ReportSiteField(ScopedPrimaryKeyRelatedField):
+    """The site of a report, chosen among the sites the caller may report on; the site comes back
+    marked so that the service does not run the same scope query a second time."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            model=Site,
+            scoped=lambda actor: site_selectors.site_list(actor=actor, capability=Cap.REPORT_HAZARD),
+            **kwargs,
+        )
+
+    def to_internal_value(self, data):
+        site = super().to_internal_value(data)
+        return services.site_mark_report_scope_checked(site=site, actor=self.context["request"].user)
+
+
 class HazardReportInput(serializers.Serializer):
-    site = ScopedPrimaryKeyRelatedField(
-        model=Site, scoped=lambda actor: site_selectors.site_list(actor=actor, capability=Cap.REPORT_HAZARD)
-    )
+    site = ReportSiteField()
     description = serializers.CharField(max_length=2000)
     category = serializers.ChoiceField(choices=HazardCategory.choices)
     grade = serializers.ChoiceField(choices=HazardGrade.choices, required=False, default=HazardGrade.GENERAL)
@@ -224,6 +239,8 @@ class HazardViewSet(ScopedViewSet):
     }
     filterset_class = HazardFilterSet
     output_serializer_class = HazardOutput
+    # No exact COUNT over a province's hazards per page (issue 9): counted up to a cap.
+    pagination_class = CappedPagination
     # A phone retrying a report or a step over a bad network gets the first answer, not a second
     # hazard or a 409 for its own earlier success (SECURITY.md H4).
     idempotent_actions = frozenset({"create", "on_the_spot", *TRANSITION_INPUTS})

@@ -10,6 +10,8 @@ from safegrid.accounts.roles import Cap
 from safegrid.attachments import selectors as attachment_selectors
 from safegrid.core.exceptions import ApplicationError, CapabilityDenied, NotInScope
 from safegrid.core.exports import ID_COLUMN
+from safegrid.core.pagination import CappedPaginator
+from safegrid.core.scope import grants_for
 from safegrid.core.views import (
     CapabilityRequiredMixin,
     ScopedDetailView,
@@ -88,9 +90,29 @@ class HazardListView(ScopedListView):
         return super().get_queryset()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["queues"] = selectors.QUEUES
-        context["current_queue"] = self.request.GET.get("queue", "")
+        # ScopedListView's context with a CappedPaginator instead of an exact COUNT and a deep
+        # OFFSET over a province's hazards (issue 9). Written out here while core/views.py is being
+        # changed elsewhere; to fold into ScopedListView as a `paginator_class` hook.
+        context = super(ScopedListView, self).get_context_data(**kwargs)
+        filterset, queryset = self.filter_queryset()
+        paginator = CappedPaginator(queryset, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        export_query = self._query("page", "format")
+        export_query["format"] = "xlsx"
+        context.update(
+            filter=filterset,
+            page_obj=page,
+            object_list=page.object_list,
+            total=paginator.count if not paginator.capped else paginator.cap,
+            total_capped=paginator.capped,
+            title=self.title,
+            querystring=self._query("page").urlencode(),
+            can_create=bool(self.create_capability and grants_for(self.request.user, self.create_capability)),
+            create_url_name=self.create_url_name,
+            export_url=f"?{export_query.urlencode()}" if self.export_columns else "",
+            queues=selectors.QUEUES,
+            current_queue=self.request.GET.get("queue", ""),
+        )
         return context
 
 

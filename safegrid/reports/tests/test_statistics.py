@@ -178,3 +178,33 @@ def test_api_defaults_to_this_year(seeded, api):
 def test_api_rejects_a_bad_period(seeded, api, params):
     response = api(seeded.users["office"]).get(reverse("api:statistics"), params)
     assert response.status_code == 400
+
+
+def test_area_breakdown_query_does_not_grow_with_the_townships(seeded):
+    """One GROUP BY over the region-path prefix, not one FILTER column per township (which overflowed
+    PostgreSQL's 1,664-column target list at province scale)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    office = seeded.users["office"]
+    areas = statistics.breakdown_areas(actor=office)
+    assert len(areas) == 2
+    with CaptureQueriesContext(connection) as captured:
+        statistics.hazard_breakdown_by_area(actor=office, date_from=WIDE[0], date_to=WIDE[1])
+    [sql] = [q["sql"] for q in captured.captured_queries if '"hazards_hazard"' in q["sql"]]
+    assert "GROUP BY" in sql
+    assert sql.split(" FROM ")[0].count("COUNT(") == 3
+    assert not [r.path for r in areas if r.path in sql]
+
+
+def test_sector_breakdown_query_does_not_grow_with_the_sectors(seeded):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    office = seeded.users["office"]
+    with CaptureQueriesContext(connection) as captured:
+        rows = statistics.hazard_breakdown_by_sector(actor=office, date_from=WIDE[0], date_to=WIDE[1])
+    assert len(rows) > 1
+    [sql] = [q["sql"] for q in captured.captured_queries if '"hazards_hazard"' in q["sql"]]
+    assert "GROUP BY" in sql
+    assert sql.split(" FROM ")[0].count("COUNT(") == 3
