@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from safegrid.accounts.roles import ROLE_HANDLING_LEVEL, Cap
+from safegrid.core.scope import grants_for
 from safegrid.core.selectors import scoped_get
 
 from .choices import DEADLINE_STATUSES, HazardStatus
@@ -57,9 +58,14 @@ def hazard_queue(*, actor, queue: str, today: datetime.date | None = None) -> Qu
     if queue == "to_assign":
         return qs.filter(at_my_level, status=HazardStatus.REPORTED).order_by("reported_at", "id")
     if queue == "to_verify":
-        return (
-            qs.filter(status=HazardStatus.VERIFYING).filter(at_my_level | Q(level=1)).order_by("rectified_at")
-        )
+        # The levels the actor handles, and the territorial level where the actor may re-check (复查,
+        # the grid worker's VERIFY_HAZARD, in that grant's scope only). A reader — the county leader,
+        # a supervisor above the county — has nothing to re-check.
+        mine = at_my_level
+        if grants_for(actor, Cap.VERIFY_HAZARD):
+            checkable = hazard_list(actor=actor, capability=Cap.VERIFY_HAZARD).filter(level=1)
+            mine |= Q(pk__in=checkable.values("pk"))
+        return qs.filter(status=HazardStatus.VERIFYING).filter(mine).order_by("rectified_at")
     if queue == "overdue":
         return qs.filter(status__in=DEADLINE_STATUSES, deadline__lt=today).order_by("deadline", "id")
     if queue == "due_soon":
