@@ -171,7 +171,7 @@ def test_a_county_security_administrator_cannot_grant_it_above_the_county(world)
         services.role_assign(
             actor=world.users["secadmin"], user=world.users["leader"], role=Role.SUPERVISOR, region=world.city
         )
-    assert not RoleAssignment.objects.filter(role=Role.SUPERVISOR).exists()
+    assert not RoleAssignment.objects.filter(user=world.users["leader"], role=Role.SUPERVISOR).exists()
 
 
 # ---- scope --------------------------------------------------------------------------------------
