@@ -1,6 +1,10 @@
+from __future__ import annotations
+
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Count, Q
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +25,10 @@ class ScopedFilterSet(django_filters.FilterSet):
         actor = getattr(request, "user", None)
         for name, queryset_for in self.scoped_filters.items():
             self.filters[name].queryset = queryset_for(actor)
-        for f in self.form.fields.values():
+        for name, f in self.form.fields.items():
+            if isinstance(f, SubtreeChoiceField):
+                f.chosen = self.form.data.get(self.form.add_prefix(name)) if self.form.is_bound else None
+                f.widget.choices = f.choices
             if isinstance(f, forms.DecimalField):
                 # A number filter compares with an integer column: a value beyond 64 bits matches no row
                 # and overflows the database driver (a 500 schemathesis found); refuse it as bad input.
@@ -38,9 +45,56 @@ class ScopedFilterSet(django_filters.FilterSet):
             widget.attrs.setdefault("class", css)
 
 
+class _ListedRegions(ModelChoiceIterator):
+    """The options of a region filter: the upper levels of the visible tree (see SubtreeChoiceField),
+    worked out when the options are rendered (an API request never renders them: no query)."""
+
+    def __iter__(self):
+        self.queryset = self.field.listed_queryset()
+        return super().__iter__()
+
+    def __len__(self):
+        self.queryset = self.field.listed_queryset()
+        return super().__len__()
+
+
+class SubtreeChoiceField(forms.ModelChoiceField):
+    """A region choice whose drop-down lists at most `LISTED_LIMIT` regions: level by level from the
+    top of the visible tree (province, city, county, township, grid) while the levels fit, plus the
+    region chosen. A county officer sees every township and grid; a province supervisor sees the
+    cities and counties instead of 11,000 grids (a page of 11,000 options took seconds to build).
+    Any visible region is still accepted (the dashboard's and the map's links name grids)."""
+
+    LISTED_LIMIT = 300
+
+    def __init__(self, *args, **kwargs):
+        self.chosen = None
+        super().__init__(*args, **kwargs)
+
+    def listed_queryset(self):
+        queryset = self.queryset
+        per_kind = dict(
+            queryset.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+        )
+        kinds, listed = [], 0
+        for kind in sorted(per_kind):
+            if kinds and listed + per_kind[kind] > self.LISTED_LIMIT:
+                break
+            kinds.append(kind)
+            listed += per_kind[kind]
+        condition = Q(kind__in=kinds)
+        if isinstance(self.chosen, str) and self.chosen.isdigit():
+            condition |= Q(pk=int(self.chosen))
+        return queryset.filter(condition)
+
+    choices = property(lambda self: _ListedRegions(self), forms.ChoiceField.choices.fset)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class SubtreeFilter(django_filters.ModelChoiceFilter):
     """Choose a region (by id, among visible ones); keep rows whose `path_field` lies in its subtree."""
+
+    field_class = SubtreeChoiceField
 
     def __init__(self, *, path_field: str, **kwargs):
         self.path_field = path_field
