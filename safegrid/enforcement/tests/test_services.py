@@ -263,10 +263,39 @@ def test_the_seal_detects_a_hazard_link_removed_by_raw_sql(world, rules, draft):
     assert document_verify_seal(document) is False
 
 
-def test_the_seal_survives_a_key_rotation_with_fallbacks(world, rules, draft):
-    document = draft()
-    services.document_issue(actor=world.users["office"], document=document, issued_on=MARCH)
+AUDIT_KEY = "5a" * 32
+
+
+def test_the_seal_is_hmac_sm3_with_the_audit_key(world, rules, draft):
+    from safegrid.core.crypto import hmac_sm3
+    from safegrid.enforcement.seals import SEAL_V2_DOMAIN, SEALED_FIELDS, canonical_content
+
+    with override_settings(SAFEGRID_AUDIT_KEY=AUDIT_KEY):
+        document = services.document_issue(actor=world.users["office"], document=draft(), issued_on=MARCH)
+        row = EnforcementDocument.objects.filter(pk=document.pk).values(*SEALED_FIELDS, "seal").get()
+        content = canonical_content(row, [])
+        assert row["seal"] == hmac_sm3(bytes.fromhex(AUDIT_KEY), SEAL_V2_DOMAIN + content.encode()).hex()
+        # Rotating SECRET_KEY does not touch a seal keyed with the audit key …
+        with override_settings(SECRET_KEY="rotated-" + "k" * 50, SECRET_KEY_FALLBACKS=[]):
+            assert document_verify_seal(document) is True
+    # … another audit key does not verify it.
+    with override_settings(SAFEGRID_AUDIT_KEY="a5" * 32):
+        assert document_verify_seal(document) is False
+
+
+def test_a_seal_stamped_before_sm3_still_verifies_through_the_key_rotation(world, rules, draft):
+    from django.utils.crypto import salted_hmac
+
+    from safegrid.enforcement.seals import SEAL_SALT, SEALED_FIELDS, canonical_content
+
+    document = services.document_issue(actor=world.users["office"], document=draft(), issued_on=MARCH)
+    row = EnforcementDocument.objects.filter(pk=document.pk).values(*SEALED_FIELDS).get()
     old_key = django_settings.SECRET_KEY
+    v1 = salted_hmac(SEAL_SALT, canonical_content(row, []), secret=old_key, algorithm="sha256").hexdigest()
+    _as_owner_bypassing_the_trigger(
+        "UPDATE enforcement_enforcementdocument SET seal = %s WHERE id = %s", [v1, document.pk]
+    )
+    assert document_verify_seal(document) is True
     with override_settings(SECRET_KEY="rotated-" + "k" * 50, SECRET_KEY_FALLBACKS=[old_key]):
         assert document_verify_seal(document) is True
     with override_settings(SECRET_KEY="rotated-" + "k" * 50, SECRET_KEY_FALLBACKS=[]):
