@@ -37,6 +37,7 @@ from typing import Any, TextIO
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
+from django.utils.crypto import RANDOM_STRING_CHARS
 
 from safegrid.accounts.models import RoleAssignment, User
 from safegrid.accounts.policies import PRIVILEGED_ROLES
@@ -946,7 +947,9 @@ class Generator:
 
         rng = self.plan.rng("users")
         stamp = datetime.datetime.combine(self.plan.today, datetime.time(), tzinfo=TZ)  # password set today
-        salt = f"province{self.plan.seed}"[:22].ljust(12, "0")
+        # A salt as long as Django's own (22 characters, 128 bits), drawn from the seed: deterministic,
+        # and not re-hashed at the first sign-in (Django re-hashes a password with a shorter salt).
+        salt = "".join(random.Random(f"salt{self.plan.seed}").choices(RANDOM_STRING_CHARS, k=22))
         password = make_password(settings.SAFEGRID_DEMO_PASSWORD, salt=salt)
         users: list[tuple] = []
         assignments: list[tuple] = []

@@ -212,6 +212,15 @@ def test_the_supervisors_above_the_county_hold_one_read_only_role_each(counts):
     assert not HazardEvent.objects.filter(actor__username__in=expected).exists()
 
 
+def test_accounts_sign_in_with_the_demo_password_without_a_rehash(counts):
+    from django.conf import settings
+    from django.contrib.auth.hashers import identify_hasher
+
+    user = User.objects.get(username="province_supervisor")
+    assert user.check_password(settings.SAFEGRID_DEMO_PASSWORD)
+    assert identify_hasher(user.password).must_update(user.password) is False
+
+
 def test_people_and_risks_are_valid(counts):
     person = Person.objects.order_by("pk").first()
     assert Person.objects.filter(blind_q(Person, "id_number", person.id_number)).get() == person
