@@ -28,9 +28,12 @@ ACCOUNT_CHECKS = {
 
 
 @pytest.fixture
-def https_settings(settings):
+def https_settings(settings, monkeypatch):
     """The HTTPS settings production has (config/settings.py, SAFEGRID_HTTPS), so that Django's own
-    deploy checks are quiet and the gate's outcome depends on the accounts alone."""
+    deploy checks are quiet and the gate's outcome depends on the accounts alone. The browser tests'
+    conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for the whole process when the suite is collected, which
+    Django's deploy check refuses (async.E001): a deployment does not have it."""
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     settings.SESSION_COOKIE_SECURE = True
     settings.CSRF_COOKIE_SECURE = True
     settings.SECURE_SSL_REDIRECT = True
