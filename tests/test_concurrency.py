@@ -230,7 +230,7 @@ def test_two_simultaneous_patches_from_one_etag_apply_once(figure):
     winner = next(r.json()["audience_count"] for r in responses if r.status_code == 200)
     figure(
         "Concurrency",
-        "edits from one ETag",
+        "simultaneous edits from one ETag (PostgreSQL)",
         fixed={"clients": K},
         lost_updates=codes.count(200) - 1 + int(activity.audience_count != winner),
         applied=AuditEntry.objects.filter(action="activity.update").count(),

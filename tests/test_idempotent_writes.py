@@ -144,7 +144,7 @@ def test_two_patches_from_the_same_etag_first_200_second_412_one_change(world, a
     activity.refresh_from_db()
     figure(
         "Concurrency",
-        "edits from one ETag",
+        "two edits in turn from one ETag",
         fixed={"clients": 2},
         lost_updates=int(activity.audience_count != 500),
         applied=AuditEntry.objects.count() - audits,
