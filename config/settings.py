@@ -350,6 +350,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safegrid.accounts.tasks.clear_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    # ID numbers and phones of people who left more than SAFEGRID_PERSON_RETENTION_DAYS ago are erased.
+    "purge-personal-data": {
+        "task": "safegrid.people.tasks.purge_personal_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # The cache carries the live progress of background jobs from the workers to the web processes:
@@ -447,6 +452,12 @@ SAFEGRID_AUDIT_RETENTION_DAYS = int(os.environ.get("SAFEGRID_AUDIT_RETENTION_DAY
 # PostgreSQL: the non-owner role the application connects as (e.g. app_rw); when set, migration
 # core.0005 revokes UPDATE, DELETE and TRUNCATE on the audit table from it (safegrid/core/audit.py).
 SAFEGRID_DB_APP_ROLE = os.environ.get("SAFEGRID_DB_APP_ROLE", "")
+
+# ---- Personal data of people who left (issue 8, SECURITY.md D6) ----
+# The ID number and phone of a person who left (inactive, no open posting) are erased this many days
+# after they left (`manage.py purge_personal_data`, nightly; 个人信息保护法 第十九条、第四十七条).
+# A system check refuses less than 365.
+SAFEGRID_PERSON_RETENTION_DAYS = int(os.environ.get("SAFEGRID_PERSON_RETENTION_DAYS", "1095"))
 
 # ---- Idempotent phone writes (issue 8) ----
 # Idempotency-Key records (SECURITY.md H4) live this long; a claim whose request has not finished

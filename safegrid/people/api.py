@@ -109,6 +109,7 @@ class PersonOutput(serializers.ModelSerializer):
             "title",
             "is_active",
             "note",
+            "personal_data_purged_on",
         ]
 
 

@@ -112,7 +112,10 @@ class PersonForm(_ActorForm):
                 ("id_number", self.instance.id_number_masked),
                 ("phone", self.instance.phone_masked),
             ):
-                if masked:
+                if not getattr(self.instance, name) and masked:
+                    # Erased by the retention purge (SECURITY.md D6): nothing is registered any more.
+                    self.fields[name].help_text = masked
+                elif masked:
                     self.fields[name].help_text = gettext_lazy(
                         "已登记：%(masked)s。留空保持不变，填写则替换。"
                     ) % {"masked": masked}

@@ -4,7 +4,8 @@ Every row carries the scope keys of the place it belongs to — region path, sec
 site (nullable, for an enterprise's own staff) — copied by the services, so that "who sees it" is
 one indexed `WHERE` (DESIGN.md §4). ID numbers and phones are stored SM4-encrypted with a keyed blind
 index for equality search (`safegrid.core.fields`, SECURITY.md D1) and are shown masked (`masking`);
-the plain value goes to one holder of `people.view_plain_pii` at a time, audited (`person_unmask`)."""
+the plain value goes to one holder of `people.view_plain_pii` at a time, audited (`person_unmask`).
+Past the retention period after a person left, those numbers are erased (`retention`, SECURITY.md D6)."""
 
 from __future__ import annotations
 
@@ -62,10 +63,18 @@ def _path_index(name: str) -> models.Index:
     return models.Index(fields=["region_path"], name=name, opclasses=["varchar_pattern_ops"])
 
 
+# Shown instead of a masked number once the retention purge has erased it (SECURITY.md D6).
+PURGED_NOTE = _("已按保存期限删除")
+
+
 class Person(BlindIndexedModel, Placed):
     """A member of the county's safety work force: government staff sent down, hired professionals,
     community grid workers, enterprise safety staff and experts. A person may or may not have a
-    login (`user`)."""
+    login (`user`).
+
+    `personal_data_purged_on` is the day the retention purge (`services.person_purge_expired`)
+    erased the ID number and phone of a person who had left; the name and every record naming the
+    person (postings, trainings, certificates, commendations) are kept."""
 
     name = models.CharField(_("姓名"), max_length=30)
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, blank=True)
@@ -109,6 +118,7 @@ class Person(BlindIndexedModel, Placed):
     title = models.CharField(_("职务"), max_length=50, blank=True)
     is_active = models.BooleanField(_("在岗"), default=True)
     note = models.CharField(_("备注"), max_length=500, blank=True)
+    personal_data_purged_on = models.DateField(_("个人信息删除日期"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -141,10 +151,14 @@ class Person(BlindIndexedModel, Placed):
 
     @property
     def id_number_masked(self) -> str:
+        if not self.id_number and self.personal_data_purged_on is not None:
+            return str(PURGED_NOTE)
         return masking.mask_id_number(self.id_number)
 
     @property
     def phone_masked(self) -> str:
+        if not self.phone and self.personal_data_purged_on is not None:
+            return str(PURGED_NOTE)
         return masking.mask_phone(self.phone)
 
 

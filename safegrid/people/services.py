@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from safegrid.orgs.choices import RegionKind
 from safegrid.orgs.models import Organisation, Region, Sector
 from safegrid.sites.models import Site
 
-from . import certificates, validators
+from . import certificates, retention, validators
 from .choices import (
     GRID_POSTS,
     SITE_POSTS,
@@ -249,6 +250,51 @@ def person_unmask(*, actor, person: Person) -> dict[str, str]:
         changes={"id_number": person.id_number_masked, "phone": person.phone_masked},
     )
     return {"id_number": person.id_number, "phone": person.phone}
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    count: int
+    cutoff: datetime.date
+
+
+PURGE_ACTION = "person.purge"
+
+
+@transaction.atomic
+def person_purge_expired(*, actor=None, today: datetime.date | None = None) -> PurgeResult:
+    """Erase the ID number and phone (and their blind indexes) of every person who left before the
+    retention cut-off (`retention`: inactive, no open posting, left more than
+    SAFEGRID_PERSON_RETENTION_DAYS days ago), and mark them `personal_data_purged_on = today`.
+
+    Unscoped: a system job (`actor` None for the nightly task and the command). One UPDATE, not a
+    loop per row; the name, the posts, trainings, certificates and commendations are kept. A purged
+    row no longer matches, so a second run changes nothing. Leaves exactly one "person.purge" record
+    with the count and the cut-off, also when nothing was due (like "audit.purge": the trail shows
+    that the job ran). A retention under the minimum (the system check refuses it too, but a worker
+    does not run checks) raises ApplicationError and erases nothing."""
+    days = retention.retention_days()
+    if not isinstance(days, int) or days < retention.MINIMUM_RETENTION_DAYS:
+        raise ApplicationError(
+            _("离岗人员个人信息保存期限少于 %(minimum)s 天，拒绝删除。")
+            % {"minimum": retention.MINIMUM_RETENTION_DAYS}
+        )
+    today = today or _today()
+    day = retention.cutoff(today)
+    count = retention.past_retention(day).update(
+        id_number="",
+        id_number_bidx="",
+        phone="",
+        phone_bidx="",
+        personal_data_purged_on=today,
+    )
+    audit_record(
+        actor=actor,
+        action=PURGE_ACTION,
+        object_type=Person._meta.label_lower,
+        changes={"count": count, "cutoff": day.isoformat(), "retention_days": days},
+    )
+    return PurgeResult(count, day)
 
 
 # ---- postings (先培训后上岗) --------------------------------------------------------------------------

@@ -105,6 +105,7 @@ PERSON_KEYS = {
     "title",
     "is_active",
     "note",
+    "personal_data_purged_on",
 }
 
 
@@ -131,6 +132,7 @@ def test_person_detail_is_masked(world, people, client):
         "title": "",
         "is_active": True,
         "note": "",
+        "personal_data_purged_on": None,
     }
 
 
