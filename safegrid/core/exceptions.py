@@ -28,3 +28,15 @@ class TransitionNotAllowed(ApplicationError):
     """The object's current state does not allow this step (API: 409 Conflict)."""
 
     code = "transition_not_allowed"
+
+
+class RowsRefused(ApplicationError):
+    """A service writing many rows at once (an import) refused some of them and wrote nothing:
+    `refusals` lists each as (its index among the rows given, the refusal: ValidationError,
+    ApplicationError or IntegrityError)."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, refusals: list[tuple[int, Exception]]):
+        super().__init__(message)
+        self.refusals = refusals

@@ -18,6 +18,7 @@ phones) never appear unmasked in a message (`redact`).
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import os
 import re
@@ -33,7 +34,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import masking
-from .exceptions import ApplicationError, NotInScope
+from .exceptions import ApplicationError, NotInScope, RowsRefused
 
 MiB = 1024 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -136,6 +137,12 @@ class Column:
 
 def labels(choices: type[models.TextChoices]) -> dict[str, str]:
     """Chinese label → stored value."""
+    return dict(_labels(choices))
+
+
+@functools.cache
+def _labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    # Once per choices class: a row reader asks for every cell of a choice column.
     with translation.override(WORKBOOK_LANGUAGE):
         return {str(label): value for value, label in choices.choices}
 
@@ -587,7 +594,7 @@ class CheckedRow:
     kwargs: dict[str, Any]
 
 
-def service_errors(row: int, exc: Exception, field_columns: dict[str, str]) -> list[RowError]:
+def service_errors(row: int | None, exc: Exception, field_columns: dict[str, str]) -> list[RowError]:
     """A service's refusal as row errors: field errors go to their column (via `field_columns`),
     the rest to the row as a whole."""
     if isinstance(exc, ValidationError):
@@ -618,15 +625,23 @@ def run_import(
     sheet_title: str,
     columns: Sequence[Column],
     check: Callable[[Any, list[tuple[int, dict[str, Any]]], list[RowError]], list],
-    create: Callable[[Any], Any],
     field_columns: dict[str, str],
     limits: Limits,
+    create: Callable[[Any], Any] | None = None,
+    create_many: Callable[[list, Callable[[int, int], None] | None], Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Read the sheet, `check(actor, rows, errors)` every row (returning the rows that passed, each
-    with a `row` attribute), then `create(item)` each of those in one transaction, each in its own
-    savepoint. Any error at either stage rolls everything back. `progress(done, total)` is told
-    the rows written so far (a background job shows it)."""
+    with a `row` attribute), then write them in one transaction, either
+
+    - `create(item)` for each, each in its own savepoint (a service per row), or
+    - `create_many(items, progress)` for all of them at once (a bulk service: all or nothing, one
+      audit record), which raises RowsRefused naming the refused items by their index;
+
+    Any error at either stage rolls everything back. `progress(done, total)` is told the rows
+    written so far (a background job shows it)."""
+    if (create is None) == (create_many is None):
+        raise TypeError("run_import needs exactly one of create and create_many")
     try:
         rows = read_sheet(file, sheet_title, columns, limits)
     except Refused as refused:
@@ -639,22 +654,49 @@ def run_import(
     # registers with `on_commit` are discarded with a rolled-back savepoint or transaction.
     with transaction.atomic():
         checked = check(actor, rows, errors)
-        total = len(checked)
-        for done, item in enumerate(checked, start=1):
-            try:
-                with transaction.atomic():
-                    create(item)
-            except (ValidationError, ApplicationError, IntegrityError) as exc:
-                errors.extend(service_errors(item.row, exc, field_columns))
-            else:
-                created += 1
-            if progress is not None and (done % 100 == 0 or done == total):
-                progress(done, total)
+        del rows
+        if create_many is not None:
+            created = _create_many(create_many, checked, field_columns, errors, progress)
+        else:
+            created = _create_each(create, checked, field_columns, errors, progress)
         if errors:
             transaction.set_rollback(True)
     if errors:
         return ImportResult(errors=sort_errors(errors, columns))
     return ImportResult(created=created)
+
+
+def _create_each(create, checked: list, field_columns, errors: list[RowError], progress) -> int:
+    created = 0
+    total = len(checked)
+    for done, item in enumerate(checked, start=1):
+        try:
+            with transaction.atomic():
+                create(item)
+        except (ValidationError, ApplicationError, IntegrityError) as exc:
+            errors.extend(service_errors(item.row, exc, field_columns))
+        else:
+            created += 1
+        if progress is not None and (done % 100 == 0 or done == total):
+            progress(done, total)
+    return created
+
+
+def _create_many(create_many, checked: list, field_columns, errors: list[RowError], progress) -> int:
+    if not checked:
+        return 0
+    try:
+        with transaction.atomic():
+            create_many(checked, progress)
+    except RowsRefused as refused:
+        for index, exc in refused.refusals:
+            errors.extend(service_errors(checked[index].row, exc, field_columns))
+        return 0
+    except (ValidationError, ApplicationError, IntegrityError) as exc:
+        # A refusal of the rows as a whole, not of one of them.
+        errors.extend(service_errors(None, exc, field_columns))
+        return 0
+    return len(checked)
 
 
 __all__ = [

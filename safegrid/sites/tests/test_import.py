@@ -1,5 +1,6 @@
 """Excel import of sites: all or nothing, every bad row reported by row and column in Chinese, each
-row through `site_create` and its scope, duplicates within the file and against the register."""
+row through `site_create`'s rules and scope (`site_create_many`, one audit record per file),
+duplicates within the file and against the register."""
 
 from __future__ import annotations
 
@@ -111,7 +112,7 @@ def upload(data: bytes, name="sites.xlsx"):
 # ---- the import ----------------------------------------------------------------------------------
 
 
-def test_a_good_file_imports_every_row_with_one_audit_entry_each(world):
+def test_a_good_file_imports_every_row_with_one_audit_entry_for_the_file(world):
     # given an enterprise by grid name, a project by grid code, a venue with every optional cell
     data = workbook(
         [
@@ -141,8 +142,9 @@ def test_a_good_file_imports_every_row_with_one_audit_entry_each(world):
 
     # then
     assert (result.ok, result.created, result.errors) == (True, 3, [])
-    assert counts() == (before[0] + 3, before[1] + 3)
-    assert AuditEntry.objects.filter(action="site.create").count() == 3
+    assert counts() == (before[0] + 3, before[1] + 1)
+    entry = AuditEntry.objects.get(action="site.import")
+    assert entry.changes["count"] == [None, 3]
     mill = Site.objects.get(name="横水选矿厂")
     assert (mill.credit_code, mill.grid, mill.sector, mill.region_path, mill.size) == (
         code(101),
@@ -227,14 +229,14 @@ def test_a_file_with_bad_rows_writes_nothing_and_reports_every_bad_row(world):
 
 
 def test_a_service_refusal_on_the_last_row_rolls_back_the_rows_before_it(world, monkeypatch):
-    real = services.site_create
+    real = services._site_new
 
     def refusing(**kwargs):
         if kwargs["name"] == "末行":
             raise ValidationError({"address": "地址有误。"})
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "site_create", refusing)
+    monkeypatch.setattr(services, "_site_new", refusing)
     data = workbook(
         [
             site_row("首行", credit=code(121)),
@@ -281,7 +283,7 @@ def test_the_service_scope_refusal_is_a_row_error(world, monkeypatch):
     def out_of_scope(**kwargs):
         raise NotInScope("未找到。")
 
-    monkeypatch.setattr(services, "site_create", out_of_scope)
+    monkeypatch.setattr(services, "_site_new", out_of_scope)
 
     result = importing.import_sites(actor=world.users["office"], file=workbook([site_row(credit=code(151))]))
 
