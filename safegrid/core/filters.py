@@ -26,9 +26,12 @@ class ScopedFilterSet(django_filters.FilterSet):
         for name, queryset_for in self.scoped_filters.items():
             self.filters[name].queryset = queryset_for(actor)
         for name, f in self.form.fields.items():
-            if isinstance(f, SubtreeChoiceField):
-                f.chosen = self.form.data.get(self.form.add_prefix(name)) if self.form.is_bound else None
+            if isinstance(f, SubtreeChoiceField | ListedChoiceField):
+                f.chosen = self._raw(name)
                 f.widget.choices = f.choices
+            if isinstance(f, ListedChoiceField) and f.narrowed_by:
+                narrowing = self.form.fields[f.narrowed_by]
+                f.narrowing = (narrowing.queryset, self._raw(f.narrowed_by), narrowing.label)
             if isinstance(f, forms.DecimalField):
                 # A number filter compares with an integer column: a value beyond 64 bits matches no row
                 # and overflows the database driver (a 500 schemathesis found); refuse it as bad input.
@@ -43,6 +46,10 @@ class ScopedFilterSet(django_filters.FilterSet):
                 else "form-control form-control-sm"
             )
             widget.attrs.setdefault("class", css)
+
+    def _raw(self, name: str):
+        """The submitted value of a filter, unvalidated (None when the form is unbound)."""
+        return self.form.data.get(self.form.add_prefix(name)) if self.form.is_bound else None
 
 
 class _ListedRegions(ModelChoiceIterator):
@@ -88,6 +95,121 @@ class SubtreeChoiceField(forms.ModelChoiceField):
         return queryset.filter(condition)
 
     choices = property(lambda self: _ListedRegions(self), forms.ChoiceField.choices.fset)
+
+
+class _ListedRows(ModelChoiceIterator):
+    """The options of a ListedChoiceField: its listed rows, fetched once per form when rendered."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.field.listed_rows():
+            yield self.choice(row)
+
+    def __len__(self):
+        return len(self.field.listed_rows()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.listed_rows())
+
+
+def _digits(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+class ListedChoiceField(forms.ModelChoiceField):
+    """A choice among rows that belong to a region (e.g. sectors, `region` and `region_path`)
+    whose drop-down stays usable at province scale: every county sets up the same 14 sector
+    committees, so a province supervisor would get 1,400 options named alike.
+
+    - Options name their region ("应急管理（崇义县）") when the field's rows span more than one
+      region; within one county the plain names stay.
+    - At most `LISTED_LIMIT` options are rendered (in the queryset's order), plus the row chosen;
+      `narrowed_by` names the region filter of the same form: once a region is chosen, the options
+      are the rows of that region, of the regions above it and of those below it. `listed_note`
+      explains this when the list was cut.
+    - Any row of the queryset is still accepted (validation looks it up in the whole queryset), so a
+      link or an API call naming a row beyond the rendered ones still filters.
+
+    Nothing is fetched unless the options are rendered (an API request never renders them)."""
+
+    LISTED_LIMIT = 300
+
+    def __init__(self, *args, narrowed_by: str | None = None, **kwargs):
+        self.narrowed_by = narrowed_by
+        # (visible regions, the submitted region id, the region filter's label); set by the filterset.
+        self.narrowing = None
+        self.chosen = None
+        # Whether the options name their region (worked out with the rows, see listed_rows).
+        self.many_regions = False
+        self._listed = None
+        super().__init__(*args, **kwargs)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._listed = None
+        return result
+
+    def _narrowing_region(self):
+        if self.narrowing is None:
+            return None
+        regions, raw, _label = self.narrowing
+        pk = _digits(raw)
+        # Only a visible region narrows (the region filter reports any other value as an error).
+        return regions.filter(pk=pk).first() if pk is not None else None
+
+    def listed_rows(self) -> list:
+        """The rendered rows, labelled by region where needed (cached per form)."""
+        if self._listed is not None:
+            return self._listed[0]
+        from .scope import ancestor_paths
+
+        queryset = self.queryset.select_related("region")
+        listed = queryset
+        region = self._narrowing_region()
+        if region is not None:
+            listed = queryset.filter(
+                Q(region_path__startswith=region.path) | Q(region_path__in=ancestor_paths(region.path))
+            )
+        rows = list(listed[: self.LISTED_LIMIT + 1])
+        capped = len(rows) > self.LISTED_LIMIT
+        rows = rows[: self.LISTED_LIMIT]
+        chosen = _digits(self.chosen)
+        if chosen is not None and chosen not in {row.pk for row in rows}:
+            rows += list(queryset.filter(pk=chosen))
+        if capped or region is not None:
+            # The rendered rows are not all of them: ask the whole queryset.
+            regions = queryset.order_by().values_list("region_id", flat=True).distinct()[:2]
+            self.many_regions = len(regions) > 1
+        else:
+            self.many_regions = len({row.region_id for row in rows}) > 1
+        self._listed = (rows, capped)
+        return rows
+
+    def listed_note(self) -> str:
+        """Help text under the drop-down when it lists only the first `LISTED_LIMIT` rows."""
+        self.listed_rows()
+        if not self._listed[1]:
+            return ""
+        if self.narrowing is None:
+            return _("选项较多，仅列出前 %(limit)s 个。") % {"limit": self.LISTED_LIMIT}
+        return _("选项较多，仅列出前 %(limit)s 个；先选择“%(region)s”可缩小范围。") % {
+            "limit": self.LISTED_LIMIT,
+            "region": self.narrowing[2],
+        }
+
+    def label_from_instance(self, obj) -> str:
+        if self.many_regions:
+            return _("%(name)s（%(region)s）") % {"name": obj, "region": obj.region.name}
+        return str(obj)
+
+    choices = property(lambda self: _ListedRows(self), forms.ChoiceField.choices.fset)
+
+
+class ListedChoiceFilter(django_filters.ModelChoiceFilter):
+    """Choose a row by id among the queryset's (see ListedChoiceField for the drop-down)."""
+
+    field_class = ListedChoiceField
 
 
 @extend_schema_field(OpenApiTypes.INT)

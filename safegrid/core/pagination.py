@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from rest_framework.response import Response
 
 from .rest import Pagination
 
@@ -81,6 +83,48 @@ class CappedPaginator(Paginator):
 class CappedPagination(Pagination):
     """The API's page-number pagination over a CappedPaginator: the same response shape (count,
     next, previous, results), `count` exact up to COUNT_CAP and otherwise COUNT_CAP + 1, a lower
-    bound ("more than COUNT_CAP"); pages reach the cap."""
+    bound ("more than COUNT_CAP"); pages reach the cap. `count_capped` (added beside `count`, so
+    existing clients are unaffected) says which of the two `count` is."""
 
     django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "count_capped": self.page.paginator.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response_schema = super().get_paginated_response_schema(schema)
+        cap = COUNT_CAP
+        numbers = {"cap": cap, "over": cap + 1}
+        response_schema["properties"]["count"].update(
+            maximum=cap + 1,
+            description=_(
+                "符合条件的记录数：不超过 %(cap)s 条时为精确值；为 %(over)s 时表示超过 %(cap)s 条"
+                "（只数到 %(over)s 条为止，此时 count_capped 为 true）。"
+            )
+            % numbers,
+        )
+        properties = response_schema["properties"]
+        # `count_capped` right after `count`, as in the response.
+        response_schema["properties"] = {
+            "count": properties.pop("count"),
+            "count_capped": {
+                "type": "boolean",
+                "example": False,
+                "description": _(
+                    "记录数是否超过 %(cap)s 条：为 true 时 count 为 %(over)s，只表示“超过 %(cap)s 条”，"
+                    "不是精确值；翻页仍以 next 为准。"
+                )
+                % numbers,
+            },
+            **properties,
+        }
+        response_schema["required"] = ["count", "count_capped", "results"]
+        return response_schema

@@ -50,6 +50,9 @@ class ScopedListView(CapabilityRequiredMixin, TemplateView):
     # `?format=xlsx` exports every filtered row with these columns (core/exports.py); declared next
     # to each list view, the row id first.
     export_columns: ClassVar[Sequence[ExportColumn]] = ()
+    # A list that can hold millions of rows sets `core.pagination.CappedPaginator` (no exact COUNT,
+    # no deep OFFSET); the page then reads "超过 N 条" beyond its cap.
+    paginator_class: ClassVar[type[Paginator]] = Paginator
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
@@ -127,12 +130,18 @@ class ScopedListView(CapabilityRequiredMixin, TemplateView):
             return [self.partial_template_name]
         return [self.template_name]
 
+    def get_paginator(self, queryset) -> Paginator:
+        return self.paginator_class(queryset, self.paginate_by)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Invalid filters show their errors above an empty list (see filter_queryset).
         filterset, queryset = self.filter_queryset()
-        paginator = Paginator(queryset, self.paginate_by)
+        paginator = self.get_paginator(queryset)
         page = paginator.get_page(self.request.GET.get("page"))
+        # A capped paginator (`capped`, `cap`) knows only that more rows than `cap` follow: the
+        # total is then the cap, a lower bound, and the footer and page links say so.
+        total_capped = bool(getattr(paginator, "capped", False))
         query = self._query("page")
         export_query = self._query("page", "format")
         export_query["format"] = "xlsx"
@@ -140,7 +149,8 @@ class ScopedListView(CapabilityRequiredMixin, TemplateView):
             filter=filterset,
             page_obj=page,
             object_list=page.object_list,
-            total=paginator.count,
+            total=paginator.cap if total_capped else paginator.count,
+            total_capped=total_capped,
             title=self.title,
             querystring=query.urlencode(),
             can_create=bool(self.create_capability and grants_for(self.request.user, self.create_capability)),

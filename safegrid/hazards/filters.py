@@ -1,14 +1,14 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from safegrid.core.filters import ScopedFilterSet, SubtreeFilter
+from safegrid.core.filters import ListedChoiceFilter, ScopedFilterSet, SubtreeFilter
 from safegrid.orgs import selectors as org_selectors
 from safegrid.orgs.models import Region, Sector
 
 from .choices import DEADLINE_STATUSES, HandlingLevel, HazardAction, HazardGrade, HazardSource, HazardStatus
-from .models import Hazard, HazardEvent
+from .models import Hazard
 
 # Timeline actions that move a hazard up a handling level (by the level itself or by the sweep).
 ESCALATION_ACTIONS = (HazardAction.ESCALATE, HazardAction.SWEEP_ESCALATE)
@@ -22,11 +22,14 @@ class HazardFilterSet(ScopedFilterSet):
         choices=HandlingLevel.choices, coerce=int, label=gettext_lazy("处置层级")
     )
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=gettext_lazy("来源"))
-    sector = django_filters.ModelChoiceFilter(
+    # Every county sets up the same committees: a province's list names each one's county, is cut
+    # to its first options and narrowed by the region filter (ListedChoiceField).
+    sector = ListedChoiceFilter(
         queryset=Sector.objects.none(),
         field_name="sector_id",
         method="by_sector",
         label=gettext_lazy("行业领域"),
+        narrowed_by="within",
     )
     within = SubtreeFilter(
         queryset=Region.objects.none(), path_field="region_path", label=gettext_lazy("所在区划")
@@ -96,8 +99,8 @@ class HazardFilterSet(ScopedFilterSet):
         return queryset.exclude(condition) if value else queryset.filter(condition)
 
     def by_escalated(self, queryset, name, value):
-        """Escalated at least once (提级, by a level or by the overdue sweep): its timeline says so."""
+        """Escalated at least once (提级, by a level or by the overdue sweep): `escalated_at`, set by
+        the first escalation."""
         if value is None:
             return queryset
-        escalated = Exists(HazardEvent.objects.filter(hazard=OuterRef("pk"), action__in=ESCALATION_ACTIONS))
-        return queryset.filter(escalated) if value else queryset.exclude(escalated)
+        return queryset.filter(escalated_at__isnull=not value)

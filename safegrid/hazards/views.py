@@ -11,7 +11,6 @@ from safegrid.attachments import selectors as attachment_selectors
 from safegrid.core.exceptions import ApplicationError, CapabilityDenied, NotInScope
 from safegrid.core.exports import ID_COLUMN
 from safegrid.core.pagination import CappedPaginator
-from safegrid.core.scope import grants_for
 from safegrid.core.views import (
     CapabilityRequiredMixin,
     ScopedDetailView,
@@ -58,6 +57,8 @@ class HazardListView(ScopedListView):
     filterset_class = HazardFilterSet
     template_name = "hazards/hazard_list.html"
     partial_template_name = "hazards/_hazard_table.html"
+    # A province's hazards run to millions of rows (issue 9).
+    paginator_class = CappedPaginator
     title = pgettext_lazy("navigation", "隐患排查治理")
     create_url_name = "hazards:hazard_report"
     create_capability = Cap.REPORT_HAZARD
@@ -90,29 +91,8 @@ class HazardListView(ScopedListView):
         return super().get_queryset()
 
     def get_context_data(self, **kwargs):
-        # ScopedListView's context with a CappedPaginator instead of an exact COUNT and a deep
-        # OFFSET over a province's hazards (issue 9). Written out here while core/views.py is being
-        # changed elsewhere; to fold into ScopedListView as a `paginator_class` hook.
-        context = super(ScopedListView, self).get_context_data(**kwargs)
-        filterset, queryset = self.filter_queryset()
-        paginator = CappedPaginator(queryset, self.paginate_by)
-        page = paginator.get_page(self.request.GET.get("page"))
-        export_query = self._query("page", "format")
-        export_query["format"] = "xlsx"
-        context.update(
-            filter=filterset,
-            page_obj=page,
-            object_list=page.object_list,
-            total=paginator.count if not paginator.capped else paginator.cap,
-            total_capped=paginator.capped,
-            title=self.title,
-            querystring=self._query("page").urlencode(),
-            can_create=bool(self.create_capability and grants_for(self.request.user, self.create_capability)),
-            create_url_name=self.create_url_name,
-            export_url=f"?{export_query.urlencode()}" if self.export_columns else "",
-            queues=selectors.QUEUES,
-            current_queue=self.request.GET.get("queue", ""),
-        )
+        context = super().get_context_data(**kwargs)
+        context.update(queues=selectors.QUEUES, current_queue=self.request.GET.get("queue", ""))
         return context
 
 
