@@ -1641,6 +1641,9 @@ class _Builder:
         ]
         HazardEvent.objects.bulk_create(events, batch_size=1000)
         self.event_count = len(events)
+        from safegrid.hazards.tally import refresh_derived
+
+        refresh_derived()  # the first escalations and the tally, which the services would keep
 
     def counts(self) -> dict[str, Any]:
         statuses = Counter(h.status for h in self.hazards)

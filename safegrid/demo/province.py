@@ -45,7 +45,8 @@ from safegrid.accounts.roles import Role
 from safegrid.core import crypto
 from safegrid.core.fields import EncryptedTextField, blind_index_field
 from safegrid.hazards.choices import HazardAction, HazardGrade, HazardSource, HazardStatus
-from safegrid.hazards.models import Hazard, HazardEvent
+from safegrid.hazards.models import Hazard, HazardEvent, HazardTally
+from safegrid.hazards.tally import rebuild as rebuild_tally
 from safegrid.orgs.choices import DEFAULT_DUTIES, GridDutyRole, OrganisationKind, RegionKind
 from safegrid.orgs.models import GridDuty, Organisation, Region, Sector
 from safegrid.people.choices import Employment, Gender, PersonSource
@@ -1163,7 +1164,7 @@ class Generator:
             "description location longitude latitude reported_by_id reported_at status level version "
             "responsible_org_id responsible_person deadline assigned_by_id assigned_at measures funds "
             "emergency_plan supervised rectification_note rectified_at closed_at closed_by_id on_the_spot "
-            "last_notice_on"
+            "last_notice_on escalated_at"
         )
         event_names = _names(
             "id hazard_id action from_status to_status from_level to_level actor_id at note data"
@@ -1384,6 +1385,7 @@ class Generator:
                 break
 
             year = dates[(reported + LOCAL_OFFSET) // DAY - start_day].year
+            escalated = [e[7] for e in hazard_events if e[1] == A.ESCALATE]
             return (
                 (
                     hid,
@@ -1420,6 +1422,7 @@ class Generator:
                     closed_by,
                     on_the_spot,
                     None,
+                    utc_from(escalated[0], UTC) if escalated else None,
                 )
             ), hazard_events
 
@@ -1702,12 +1705,13 @@ class Generator:
                     True,
                     "",
                     county.users["office"],
+                    None,
                 )
 
         names = _names(
             "id created_at updated_at region_path sector_id name gender id_number id_number_bidx phone "
             "phone_bidx source employment organisation_id site_id region_id user_id title is_active note "
-            "created_by_id"
+            "created_by_id personal_data_purged_on"
         )
         for chunk in _chunks(rows(), CHUNK * 5):
             self.sink.write(Person, names, chunk)
@@ -1718,7 +1722,7 @@ class Generator:
 
     def run(self) -> dict[str, Any]:
         started = time.perf_counter()
-        tables = [m._meta.db_table for m in loaded_models()]
+        tables = [m._meta.db_table for m in (*loaded_models(), HazardTally)]
         self.sink.line(
             f"生成模拟省份：规模 {self.plan.scale:g}，随机种子 {self.plan.seed}，"
             f"截至 {self.plan.today:%Y-%m-%d}"
@@ -1736,6 +1740,11 @@ class Generator:
                 _reset_sequences(loaded_models())
             else:
                 self._build()
+            start = time.perf_counter()
+            rows = rebuild_tally()
+            self.sink.line(
+                f"  隐患月度汇总（hazards_hazardtally）：{rows:,} 行，{time.perf_counter() - start:.1f} 秒"
+            )
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # (Inside a caller's transaction — a test — VACUUM cannot run; autovacuum will.)
             start = time.perf_counter()

@@ -25,7 +25,7 @@ from safegrid.inspections.models import Criterion, Inspection
 from safegrid.orgs.models import Organisation
 from safegrid.sites.models import Site
 
-from . import policies
+from . import policies, tally
 from .choices import TRANSITIONS, HandlingLevel, HazardAction, HazardGrade, HazardSource, HazardStatus
 from .models import Hazard, HazardEvent
 
@@ -234,6 +234,7 @@ def _report(
         f"YH{_county_code(site.region_path)}{timezone.localtime(hazard.reported_at):%Y}{hazard.pk:07d}"
     )
     hazard.save(update_fields=["number"])
+    tally.record_change(None, tally.state_of(hazard))
     event = _add_event(
         hazard=hazard,
         actor=actor,
@@ -285,6 +286,7 @@ def hazard_rectify_on_spot(
         criterion=criterion,
     )
     now = timezone.now()
+    reported = tally.state_of(hazard)
     hazard.status = HazardStatus.CLOSED
     hazard.on_the_spot = True
     hazard.rectification_note = rectification_note.strip()
@@ -303,6 +305,7 @@ def hazard_rectify_on_spot(
             "version",
         ]
     )
+    tally.record_change(reported, tally.state_of(hazard))
     event = _add_event(
         hazard=hazard,
         actor=actor,
@@ -353,13 +356,17 @@ def _transition(
     before = {"status": from_status, "level": from_level, "deadline": str(locked.deadline or "")}
     locked._event_note = ""
     locked._event_data = {}
+    counted = tally.state_of(locked)
     yield locked
     _froms, to = TRANSITIONS[action]
     if to is not None and locked.status == from_status and to != from_status:
         locked.status = to
+    if action == HazardAction.ESCALATE and locked.escalated_at is None:
+        locked.escalated_at = timezone.now()
     locked.version += 1
     locked.full_clean(exclude=["number"])
     locked.save()
+    tally.record_change(counted, tally.state_of(locked))
     locked._event = _add_event(
         hazard=locked,
         actor=actor,
@@ -618,7 +625,8 @@ def hazard_sweep_overdue(
     - at the county committee: a supervision notice (督办) once per day.
     Set-based: one UPDATE and one INSERT … SELECT per rule, however many hazards match."""
     from django.conf import settings
-    from django.db.models import F, Q
+    from django.db.models import F, Q, Value
+    from django.db.models.functions import Coalesce
 
     today = today or timezone.localdate()
     grace = settings.SAFEGRID_OVERDUE_GRACE_DAYS if grace_days is None else grace_days
@@ -647,7 +655,11 @@ def hazard_sweep_overdue(
             now=now,
         )
         escalate.update(
-            status=HazardStatus.REPORTED, level=F("level") + 1, version=F("version") + 1, last_notice_on=today
+            status=HazardStatus.REPORTED,
+            level=F("level") + 1,
+            version=F("version") + 1,
+            last_notice_on=today,
+            escalated_at=Coalesce("escalated_at", Value(now)),
         )
     if notice_ids:
         noticed = _insert_events_for(

@@ -25,9 +25,9 @@ from safegrid.emergency import selectors as emergency_selectors
 from safegrid.enforcement import selectors as enforcement_selectors
 from safegrid.enforcement.choices import DocumentStatus
 from safegrid.hazards import selectors as hazard_selectors
+from safegrid.hazards import tally
 from safegrid.hazards.choices import DEADLINE_STATUSES, HazardGrade, HazardStatus
-from safegrid.hazards.filters import ESCALATION_ACTIONS
-from safegrid.hazards.models import Hazard, HazardEvent
+from safegrid.hazards.models import Hazard
 from safegrid.inspections import selectors as inspection_selectors
 from safegrid.orgs import selectors as org_selectors
 from safegrid.orgs.choices import OrganisationKind, RegionKind
@@ -52,10 +52,10 @@ def reported_between(date_from: datetime.date, date_to: datetime.date, field: st
     )
 
 
-def escalated_q() -> Exists:
+def escalated_q() -> Q:
     """Hazards escalated at least once (by a level or by the overdue sweep) — the hazard list's
-    `escalated` filter."""
-    return Exists(HazardEvent.objects.filter(hazard=OuterRef("pk"), action__in=ESCALATION_ACTIONS))
+    `escalated` filter (`escalated_at` is set by the first escalation)."""
+    return Q(escalated_at__isnull=False)
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def _inspection_figures(actor, date_from, date_to) -> dict:
     return {"places_inspected": row["places"], "inspections": row["n"]}
 
 
-def _hazard_figures(actor, date_from, date_to, today) -> dict:
+def _hazard_figures(actor, date_from, date_to, today, *, live: bool = False) -> dict:
     names = (
         "hazards_found",
         "hazards_rectified",
@@ -159,6 +159,8 @@ def _hazard_figures(actor, date_from, date_to, today) -> dict:
     )
     if not grants_for(actor, Cap.VIEW_HAZARD):
         return _none(*names)
+    if not live and tally.serves(actor, date_from, date_to):
+        return _hazard_figures_from_tally(actor, date_from, date_to, today)
     in_period = reported_between(date_from, date_to)
     # Every figure counts rows reported in the period or still open: the other rows (closed
     # before, reported before) are left out by the WHERE, not scanned for the FILTERs.
@@ -181,6 +183,40 @@ def _hazard_figures(actor, date_from, date_to, today) -> dict:
         "major_hazards": row["major"],
         "hazards_overdue": row["overdue"],
         "hazards_escalated_open": row["escalated"],
+    }
+
+
+def _open_figures(actor, today) -> dict:
+    """Overdue now and escalated-and-open: today's state of open work, read live (the partial index
+    of open hazards carries every column)."""
+    return (
+        hazard_selectors.hazard_list(actor=actor)
+        .exclude(status=HazardStatus.CLOSED)
+        .order_by()
+        .aggregate(
+            overdue=Count("id", filter=Q(status__in=DEADLINE_STATUSES, deadline__lt=today)),
+            escalated=Count("id", filter=escalated_q()),
+        )
+    )
+
+
+def _hazard_figures_from_tally(actor, date_from, date_to, today) -> dict:
+    """The same figures for an actor above a county over whole months: the period's counts summed
+    from the tally (hazards.tally), today's from the open hazards."""
+    row = (
+        tally.tally_list(actor=actor)
+        .filter(month__gte=date_from, month__lte=date_to)
+        .aggregate(found=Sum("found"), rectified=Sum("rectified"), major=Sum("major"))
+    )
+    found, rectified = row["found"] or 0, row["rectified"] or 0
+    now = _open_figures(actor, today)
+    return {
+        "hazards_found": found,
+        "hazards_rectified": rectified,
+        "rectification_rate": rate(rectified, found),
+        "major_hazards": row["major"] or 0,
+        "hazards_overdue": now["overdue"],
+        "hazards_escalated_open": now["escalated"],
     }
 
 
@@ -408,11 +444,23 @@ def months_back(today: datetime.date, n: int = 12) -> list[tuple[datetime.date, 
     return result[::-1]
 
 
-def hazard_monthly_trend(*, actor, today: datetime.date | None = None, months: int = 12) -> list[MonthCount]:
+def hazard_monthly_trend(
+    *, actor, today: datetime.date | None = None, months: int = 12, live: bool = False
+) -> list[MonthCount]:
     """Found and closed per month over the last `months` months (today's included). One query, its
-    rows limited to those reported or closed in the window (the covering index serves it)."""
+    rows limited to those reported or closed in the window (the covering index serves it); for an
+    actor above a county, one query on the tally."""
     today = today or timezone.localdate()
     spans = months_back(today, months)
+    if not live and tally.serves(actor):
+        rows = (
+            tally.tally_list(actor=actor)
+            .filter(month__gte=spans[0][0], month__lte=spans[-1][0])
+            .values("month")
+            .annotate(found=Sum("found"), closed=Sum("closed"))
+        )
+        per_month = {r["month"]: (r["found"], r["closed"]) for r in rows}
+        return [MonthCount(first, last, *per_month.get(first, (0, 0))) for first, last in spans]
     aggregates = {}
     for i, (first, last) in enumerate(spans):
         aggregates[f"f{i}"] = Count("id", filter=reported_between(first, last))
@@ -467,6 +515,31 @@ def _grouped_counts(actor, key, date_from, date_to, today) -> dict:
     return {r["group"]: (r["found"], r["closed"], r["overdue"]) for r in rows}
 
 
+def _grouped_counts_from_tally(actor, key, overdue_key, date_from, date_to, today) -> dict:
+    """`_grouped_counts` for an actor the tally serves: found and closed summed from the tally rows
+    grouped by `key`, overdue counted live over the open hazards grouped by `overdue_key`."""
+    rows = (
+        tally.tally_list(actor=actor)
+        .filter(month__gte=date_from, month__lte=date_to)
+        .values(key)
+        .annotate(found=Sum("found"), closed=Sum("rectified"))
+    )
+    overdue = (
+        hazard_selectors.hazard_list(actor=actor)
+        .exclude(status=HazardStatus.CLOSED)
+        .filter(reported_between(date_from, date_to), status__in=DEADLINE_STATUSES, deadline__lt=today)
+        .order_by()
+        .annotate(group=overdue_key)
+        .values("group")
+        .annotate(n=Count("id"))
+    )
+    late = {r["group"]: r["n"] for r in overdue}
+    counts = {r[key]: (r["found"], r["closed"], late.get(r[key], 0)) for r in rows}
+    for group, n in late.items():  # never without a row found in the period, but exact anyway
+        counts.setdefault(group, (0, 0, n))
+    return counts
+
+
 def _rows(counts: dict, items: list[tuple[object, int, str]]) -> list[BreakdownRow]:
     result = []
     for group, key, name in items:
@@ -476,29 +549,47 @@ def _rows(counts: dict, items: list[tuple[object, int, str]]) -> list[BreakdownR
 
 
 def hazard_breakdown_by_sector(
-    *, actor, date_from: datetime.date, date_to: datetime.date, today: datetime.date | None = None
+    *,
+    actor,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    today: datetime.date | None = None,
+    live: bool = False,
 ) -> list[BreakdownRow]:
-    """Per sector the actor may filter by (its sector list), in the sectors' order. Two queries."""
+    """Per sector the actor may filter by (its sector list), in the sectors' order. Two queries
+    (three from the tally)."""
     today = today or timezone.localdate()
     sectors = list(org_selectors.sector_list(actor=actor).order_by("region_path", "sort_order", "id"))
     if not sectors:
         return []
-    counts = _grouped_counts(actor, F("sector_id"), date_from, date_to, today)
+    if not live and tally.serves(actor, date_from, date_to):
+        counts = _grouped_counts_from_tally(actor, "sector_id", F("sector_id"), date_from, date_to, today)
+    else:
+        counts = _grouped_counts(actor, F("sector_id"), date_from, date_to, today)
     return _rows(counts, [(s.pk, s.pk, s.name) for s in sectors])
 
 
 def breakdown_areas(*, actor) -> list:
-    """The areas of the area breakdown: the townships the actor sees, or (seeing none: a grid worker,
-    an enterprise) its grids."""
+    """The areas of the area breakdown: the counties the actor sees when it sees more than one (a
+    city, a province: 100 rows, not 1,600 townships), else the townships it sees, or (seeing none: a
+    grid worker, an enterprise) its grids."""
     regions = org_selectors.region_list(actor=actor).select_related(None).order_by("path")
     regions = regions.only("name", "path", "kind")
     # Filtered in the database: a province sees 11,000 regions, of which 1,600 townships.
+    counties = list(regions.filter(kind=RegionKind.COUNTY)[:2])
+    if len(counties) > 1:
+        return list(regions.filter(kind=RegionKind.COUNTY))
     townships = list(regions.filter(kind=RegionKind.TOWNSHIP))
     return townships or list(regions.filter(kind=RegionKind.GRID))
 
 
 def hazard_breakdown_by_area(
-    *, actor, date_from: datetime.date, date_to: datetime.date, today: datetime.date | None = None
+    *,
+    actor,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    today: datetime.date | None = None,
+    live: bool = False,
 ) -> list[BreakdownRow]:
     """Per township (or grid, see `breakdown_areas`), by region subtree: a hazard belongs to the
     area whose path is the prefix of its region path of that length, so the rows are grouped by
@@ -509,6 +600,17 @@ def hazard_breakdown_by_area(
     if not areas:
         return []
     counts: dict = {}
+    if (
+        not live
+        and tally.serves(actor, date_from, date_to)
+        and all(a.kind == RegionKind.COUNTY for a in areas)
+    ):
+        # The tally's rows are the counties themselves.
+        for length in sorted({len(r.path) for r in areas}):
+            counts |= _grouped_counts_from_tally(
+                actor, "region_path", Substr("region_path", 1, length), date_from, date_to, today
+            )
+        return _rows(counts, [(r.path, r.pk, r.name) for r in areas])
     for length in sorted({len(r.path) for r in areas}):
         counts |= _grouped_counts(actor, Substr("region_path", 1, length), date_from, date_to, today)
     return _rows(counts, [(r.path, r.pk, r.name) for r in areas])

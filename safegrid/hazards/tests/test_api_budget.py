@@ -20,10 +20,11 @@ LIST = "/api/v1/hazards/"
 # token + user, the user's other tokens (knox clean-up), role assignments + their sectors, the
 # idempotency claim (savepoint, insert, release: the test runs inside a transaction), the request's
 # savepoint, the scoped site, the service's savepoint, the check constraints in one query, the hazard
-# insert and its number, the timeline event, the audit chain head (a function on PostgreSQL, a read
+# insert and its number, the hazard tally's upsert (its county found in the same statement), the
+# timeline event, the audit chain head (a function on PostgreSQL, a read
 # of the last entry on SQLite) and the audit insert, the service's release, the detail read (hazard
 # + events), the stored response, the request's release. Before issue 9 it was 35.
-BUDGET = {"postgresql": 21, "sqlite": 21}
+BUDGET = {"postgresql": 22, "sqlite": 22}
 
 
 def _report(phone, world):

@@ -2,7 +2,9 @@
 by random actors. Legal steps land in the state the transition table names; every other step raises
 the domain error the API turns into 409 (wrong state), 403 (wrong actor) or 404 (out of scope) and
 changes nothing. Invariants: the status is always one of the five, the level 1–4, and every step
-left exactly one event and one audit record (events = audit rows = version)."""
+left exactly one event and one audit record (events = audit rows = version); the hazard tally the
+services keep equals the tally computed from the hazards, and `escalated_at` is set exactly when the
+timeline holds an escalation."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from safegrid.core.exceptions import CapabilityDenied, NotInScope, TransitionNotAllowed
 from safegrid.core.models import AuditEntry
+from safegrid.hazards import tally
 from safegrid.hazards.models import Hazard, HazardEvent
 from safegrid.hazards.tests.test_transitions import FROM, TO, USERS, call, expected_outcome, make_hazard
 
@@ -33,6 +36,7 @@ def test_random_walks_over_the_hazard_workflow_never_reach_an_illegal_state(worl
             runs["examples"] += 1
             self.hazard = make_hazard(world, status="reported", level=1, grade="general")
             Hazard.objects.filter(pk=self.hazard.pk).update(number=f"SM{self.hazard.pk}")
+            tally.rebuild()  # the hazard was written directly: start from a tally that counts it
             # The oracle's own model of the hazard: status and level it must be in.
             self.status, self.level, self.steps = "reported", 1, 0
 
@@ -65,6 +69,11 @@ def test_random_walks_over_the_hazard_workflow_never_reach_an_illegal_state(worl
                 AuditEntry.objects.filter(object_type="hazards.hazard", object_id=str(row.pk)).count()
                 == self.steps
             )
+            escalations = HazardEvent.objects.filter(hazard=row, action="escalate")
+            assert (row.escalated_at is not None) == escalations.exists()
+            if row.escalated_at is not None:
+                assert row.escalated_at <= escalations.order_by("at").first().at
+            assert tally.tally_differences() == {}
 
     run_state_machine_as_test(
         HazardWorkflow,

@@ -96,12 +96,26 @@ def test_sweep_escalates_exactly_the_overdue_and_is_idempotent(world):
         ]
     )
     assert list(AuditEntry.objects.values_list("action", flat=True)) == ["hazard.sweep"]
+    # The first escalation is remembered on the row (the "escalated" filter and figures read it).
+    escalated = {h.pk: h.escalated_at for h in Hazard.objects.all()}
+    sweep_at = HazardEvent.objects.get(hazard_id=overdue_1).at
+    assert escalated[overdue_1] == escalated[overdue_3] == sweep_at
+    assert escalated[top] is None and escalated[within_grace] is None and escalated[verifying] is None
 
     snapshot = list(Hazard.objects.order_by("pk").values())
     assert services.hazard_sweep_overdue(today=today, grace_days=3) == {"escalated": 0, "noticed": 0}
     assert list(Hazard.objects.order_by("pk").values()) == snapshot
     assert HazardEvent.objects.count() == 3
     assert AuditEntry.objects.count() == 1
+
+
+def test_a_sweep_keeps_an_earlier_first_escalation(world):
+    earlier = datetime.datetime(2024, 1, 5, 9, 0, tzinfo=SHANGHAI)
+    pk = _owed(world, deadline=datetime.date(2024, 2, 10), number="C1")
+    Hazard.objects.filter(pk=pk).update(escalated_at=earlier)
+    services.hazard_sweep_overdue(today=datetime.date(2024, 2, 20), grace_days=3)
+    assert Hazard.objects.get(pk=pk).escalated_at == earlier
+    assert Hazard.objects.get(pk=pk).level == 2
 
 
 def test_sweep_notifies_unit_and_new_level(world, django_capture_on_commit_callbacks):

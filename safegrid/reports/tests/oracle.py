@@ -19,6 +19,7 @@ from safegrid.enforcement.models import EnforcementDocument, Penalty
 from safegrid.enforcement.tests.world import seed_enforcement
 from safegrid.hazards.choices import HazardAction, HazardGrade, HazardStatus
 from safegrid.hazards.models import Hazard, HazardEvent
+from safegrid.hazards.tally import refresh_derived
 from safegrid.inspections.models import Inspection
 from safegrid.orgs.models import GridDuty, Organisation, Region
 from safegrid.people.models import Certificate, Training
@@ -98,6 +99,8 @@ def seed_everything(w) -> SimpleNamespace:
             reported_by=office,
             reported_at=timezone.make_aware(datetime.datetime(*when)),
         )
+    # Written directly, as the demo builder does: derive what the services would have kept.
+    refresh_derived()
     w.statistics = SimpleNamespace(extra=extra)
     return w.statistics
 
