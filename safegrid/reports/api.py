@@ -41,7 +41,8 @@ class RiskMapQuery(serializers.Serializer):
 
 
 class RiskMapAPIView(_RiskView):
-    """四色风险图数据：下级区划（GeoJSON FeatureCollection，含最高风险等级与各级计数）与场所点位。"""
+    """四色风险图数据：下级区划（GeoJSON FeatureCollection，含最高风险等级与各级计数）与场所点位。
+    场所多于上限（reports.risk_map.SITE_LIST_CAP）时不列出点位，`sites` 为空，`sites_omitted` 为场所数。"""
 
     @extend_schema(parameters=[RiskMapQuery], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):

@@ -10,16 +10,31 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db import connections
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.scope import ancestor_paths
 from safegrid.core.selectors import scoped_get
-from safegrid.orgs.choices import RegionKind
 from safegrid.orgs.models import Region, Sector
-from safegrid.risks.choices import RiskLevel, worst_level
+from safegrid.risks.choices import LEVEL_RANK, RiskLevel, worst_level
 from safegrid.risks.models import SiteRiskGrading
 from safegrid.risks.selectors import risk_point_list
 from safegrid.sites.models import Site
@@ -35,6 +50,11 @@ NO_RISK_HEX = "#e9ecef"
 # The sequential scale of the map coloured by counts: band 0 (no risk points) to 4 (the most).
 COUNT_BAND_HEX = ["#e9ecef", "#fdd49e", "#fc8d59", "#e34a33", "#b30000"]
 COLOUR_BY = ("level", "count")
+# Site points are listed only while there are at most this many (one scatter point each, plus a
+# name and a link): a province has ~100,000, which no browser draws usefully and no payload should
+# carry. Above the cap the map returns `"sites": []` and `"sites_omitted"`, and the page asks the
+# user to drill down (a county has ~1,000; a township far fewer).
+SITE_LIST_CAP = 5000
 
 
 def count_band(total: int, maximum: int) -> int:
@@ -101,9 +121,20 @@ def risk_map_data(
     of its visible child regions (a grid, which has none, is shown itself), each with its worst
     level, counts per level and number of sites with risk points; and the visible sites as points
     with their level (current enterprise grading, otherwise worst risk point). `sector` (a Sector
-    or id) and `level` filter the risk points and the sites. Raises NotInScope for a region outside
-    the actor's scope. With `colour_by="count"` each area also gets a `count_band` (0–4, its total
-    relative to the largest total among the areas) and is coloured on a sequential scale."""
+    or id) and `level` filter the risk points and the sites; the level filter picks the sites (and
+    the counts), a listed site keeps its own colour. Raises NotInScope for a region outside the
+    actor's scope. With `colour_by="count"` each area also gets a `count_band` (0–4, its total
+    relative to the largest total among the areas) and is coloured on a sequential scale.
+
+    Sites are listed only when there are at most SITE_LIST_CAP of them (a county or below in
+    practice); otherwise `sites` is empty and `sites_omitted` is how many would have been listed
+    (0 when they are listed), and the page asks the user to choose a county or township.
+
+    The work is done in the database at the areas' granularity: one aggregate groups the scoped
+    risk points by (area, site) and then by area, and counts the sites that would be listed in the
+    same statement; a second query lists the sites, with their colours computed in SQL, only when
+    they are few enough. A fixed number of queries (at most seven) whatever the number of regions,
+    sites and points."""
     if colour_by not in COLOUR_BY:
         raise ValueError(f"unknown colour_by {colour_by!r}")
     regions = map_region_list(actor=actor).only(
@@ -124,19 +155,28 @@ def risk_map_data(
     else:
         areas, breadcrumb, scope_paths = tops, [], [r.path for r in tops]
 
-    # Children without an outline of their own are drawn as the outlines of their grids.
+    # Children without an outline of their own are drawn as the outlines of their highest
+    # descendants that have one: the grids of a township, the counties of a city (not its
+    # thousands of grids, which would be most of the payload and of the time at province scale).
     missing = [a for a in areas if not a.geometry]
     fallback: dict[int, dict | None] = {}
     if missing:
-        grids = defaultdict(list)
-        rows = regions.filter(kind=RegionKind.GRID, geometry__isnull=False)
-        rows = rows.filter(_any_prefix("path", [a.path for a in missing])).values_list("path", "geometry")
-        for path, geometry in rows:
-            for area in missing:
-                if path.startswith(area.path):
-                    grids[area.pk].append(geometry)
-        fallback = {a.pk: _merge_geometries(grids[a.pk]) for a in missing}
+        key = _area_key(missing, field_name="path")
+        rows = (
+            regions.filter(geometry__isnull=False)
+            .filter(_any_prefix("path", [a.path for a in missing]))
+            .annotate(map_area=key, top_depth=Window(Min("depth"), partition_by=[key]))
+            .filter(depth=F("top_depth"))
+            .order_by("path")
+            .values_list("map_area", "geometry")
+        )
+        outlines = defaultdict(list)
+        for area_path, geometry in rows:
+            outlines[area_path].append(geometry)
+        fallback = {a.pk: _merge_geometries(outlines[a.path]) for a in missing}
 
+    # The points that colour the sites: in the map's region, of the sector; `level` then picks
+    # which of them are counted and which sites are shown.
     points = risk_point_list(actor=actor).order_by().filter(_any_prefix("region_path", scope_paths))
     gradings = SiteRiskGrading.objects.visible_to(actor, Cap.VIEW_RISK).filter(
         _any_prefix("region_path", scope_paths)
@@ -145,40 +185,17 @@ def risk_map_data(
         sector_id = getattr(sector, "pk", sector)
         points = points.filter(sector_id=sector_id)
         gradings = gradings.filter(sector_id=sector_id)
-
-    # Counted in Python by level so that a site keeps its own colour (its worst point overall)
-    # when the map is filtered to one level: the filter picks the sites, not their colour.
-    per_site: dict[int, dict[str, int]] = defaultdict(_zero)
-    site_path: dict[int, str] = {}
-    for row in points.values("site_id", "region_path", "level").annotate(n=Count("id")):
-        per_site[row["site_id"]][row["level"]] += row["n"]
-        site_path[row["site_id"]] = row["region_path"]
-    site_level = {sid: worst_level(lv for lv, n in counts.items() if n) for sid, counts in per_site.items()}
-    # The current (latest) enterprise-level grading decides a site's colour where one exists.
-    graded: dict[int, str] = {}
-    for site_id, graded_level in gradings.order_by("site_id", "-graded_on", "-id").values_list(
-        "site_id", "level"
-    ):
-        graded.setdefault(site_id, graded_level)
-    site_level.update(graded)
-    if level:
-        per_site = {
-            sid: {lv: (n if lv == level else 0) for lv, n in c.items()} for sid, c in per_site.items()
-        }
-        per_site = {sid: c for sid, c in per_site.items() if c[level]}
-        site_path = {sid: path for sid, path in site_path.items() if sid in per_site}
-        site_level = {sid: lv for sid, lv in site_level.items() if sid in per_site}
+    counted = points.filter(level=level) if level else points
+    # The sites shown are the visible ones with counted points and, without a level filter, the
+    # graded ones (their grading colours them even without risk points).
+    listed = Site.objects.visible_to(actor, Cap.VIEW_RISK).order_by()
+    graded = None if level else Q(pk__in=gradings.order_by().values("site_id"))
+    per_area, site_total = _area_counts(counted=counted, listed=listed, graded=graded, areas=areas)
 
     features = []
     totals = _zero()
     for area in areas:
-        counts = _zero()
-        sites = 0
-        for site_id, path in site_path.items():
-            if path.startswith(area.path):
-                sites += 1
-                for lv, n in per_site[site_id].items():
-                    counts[lv] += n
+        counts, sites = per_area.get(area.pk, (_zero(), 0))
         for lv, n in counts.items():
             totals[lv] += n
         worst = worst_level(lv for lv, n in counts.items() if n)
@@ -212,36 +229,111 @@ def risk_map_data(
             feature["properties"]["colour"] = COUNT_BAND_HEX[band]
         extra = {"colour_by": "count", "count_max": maximum, "count_bands": count_legend(maximum)}
 
-    site_rows = (
-        Site.objects.visible_to(actor, Cap.VIEW_RISK)
-        .filter(pk__in=sorted(site_level))
-        .order_by("name", "id")
-        .values_list("id", "name", "longitude", "latitude")
-    )
-    sites = [
-        {
-            "id": pk,
-            "name": name,
-            "lon": _float(lon),
-            "lat": _float(lat),
-            "level": site_level[pk],
-            "colour": LEVEL_HEX[site_level[pk]],
-            "url": reverse("sites:site_detail", kwargs={"pk": pk}),
-        }
-        for pk, name, lon, lat in site_rows
-    ]
+    sites: list[dict] = []
+    if 0 < site_total <= SITE_LIST_CAP:
+        shown = _or(Q(pk__in=counted.values("site_id")), graded)
+        sites = _site_points(listed.filter(shown), points=points, gradings=gradings)
     return {
         "type": "FeatureCollection",
         "region": _region_ref(region) if region is not None else None,
         "breadcrumb": [_region_ref(r) for r in breadcrumb],
         "features": features,
         "sites": sites,
+        "sites_omitted": site_total if site_total > SITE_LIST_CAP else 0,
         "totals": totals,
         "total": sum(totals.values()),
         "levels": levels_legend(),
         "filters": {"sector": getattr(sector, "pk", sector), "level": level or None},
         **extra,
     }
+
+
+def _area_key(areas: list[Region], field_name: str = "region_path"):
+    """The SQL expression naming the area a risk point lies in: the leading part of its path when
+    the areas' paths have one length (siblings' codes do: GB/T 2260 and 10114), otherwise the
+    first area whose path starts it (a CASE over the few areas)."""
+    lengths = {len(a.path) for a in areas}
+    if len(lengths) == 1:
+        return Substr(field_name, 1, lengths.pop())
+    whens = [When(**{f"{field_name}__startswith": a.path}, then=Value(a.path)) for a in areas]
+    return Case(*whens, default=Value(None), output_field=CharField())
+
+
+def _area_counts(*, counted, listed, graded: Q | None, areas) -> tuple[dict[int, tuple[dict, int]], int]:
+    """Per area: the counted points per level and the number of sites with counted points; and the
+    number of sites the map would list. One statement: the counted points are grouped by (area,
+    site) once (`per_site`), then by area, and the listed sites are counted against `per_site`."""
+    alias = counted.db
+    connection = connections[alias]
+    per_site = (
+        counted.annotate(map_area=_area_key(areas))
+        .values("map_area", "site_id")
+        .annotate(**{f"n_{lv}": Count("site_id", filter=Q(level=lv)) for lv in RiskLevel.values})
+        .order_by()
+    )
+    per_site_sql, per_site_params = per_site.query.get_compiler(using=alias).as_sql()
+    shown = _or(Q(pk__in=RawSQL("SELECT site_id FROM per_site", ())), graded)
+    count_sql, count_params = listed.filter(shown).values("pk").query.get_compiler(using=alias).as_sql()
+    sums = ", ".join(f"SUM(n_{lv})" for lv in RiskLevel.values)
+    zeros = ", ".join("0" for _lv in RiskLevel.values)
+    # Composed of SQL compiled by the ORM (its values stay parameters) and fixed names.
+    sql = (
+        f"WITH per_site AS ({per_site_sql}) "  # noqa: S608 - compiled ORM SQL, parameters kept  # nosec B608
+        f"SELECT map_area, {sums}, COUNT(*) FROM per_site WHERE map_area IS NOT NULL GROUP BY map_area "
+        f"UNION ALL SELECT NULL, {zeros}, (SELECT COUNT(*) FROM ({count_sql}) listed)"
+    )
+    by_path = {a.path: a.pk for a in areas}
+    result: dict[int, tuple[dict, int]] = {}
+    site_total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*per_site_params, *count_params))
+        for area, *numbers in cursor.fetchall():
+            if area is None:
+                site_total = numbers[-1]
+            elif area in by_path:
+                counts = {lv: int(n) for lv, n in zip(RiskLevel.values, numbers[:-1], strict=True)}
+                result[by_path[area]] = (counts, int(numbers[-1]))
+    return result, int(site_total)
+
+
+_URL_PK = 987654321  # a stand-in pk, replaced by each site's own in the reversed URL
+
+
+def _site_points(sites, *, points, gradings) -> list[dict]:
+    """The listed sites as map points, by name. A site's colour is its latest enterprise grading
+    (by date, then id) if it has one, otherwise its worst risk point of the map's region and sector
+    (whatever the level filter): both computed per site in SQL."""
+    rank = Case(
+        *(When(level=lv, then=Value(LEVEL_RANK[lv])) for lv in RiskLevel.values),
+        output_field=IntegerField(),
+    )
+    latest_grading = gradings.filter(site_id=OuterRef("pk")).order_by("-graded_on", "-id").values("level")[:1]
+    worst_point = (
+        points.filter(site_id=OuterRef("pk")).annotate(rank=rank).order_by("-rank").values("level")[:1]
+    )
+    # One reverse() for all the sites: resolving a URL per site was half the county map's time.
+    url = reverse("sites:site_detail", kwargs={"pk": _URL_PK})
+    rows = (
+        sites.annotate(map_level=Coalesce(Subquery(latest_grading), Subquery(worst_point)))
+        .order_by("name", "id")
+        .values_list("id", "name", "longitude", "latitude", "map_level")
+    )
+    return [
+        {
+            "id": pk,
+            "name": name,
+            "lon": _float(lon),
+            "lat": _float(lat),
+            "level": site_level,
+            "colour": LEVEL_HEX[site_level],
+            "url": url.replace(str(_URL_PK), str(pk)),
+        }
+        for pk, name, lon, lat, site_level in rows
+    ]
+
+
+def _or(q: Q, other: Q | None) -> Q:
+    return q if other is None else q | other
 
 
 def _region_ref(region: Region) -> dict:

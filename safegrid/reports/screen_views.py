@@ -157,6 +157,7 @@ class ScreenView(CapabilityRequiredMixin, TemplateView):
                     "noPoints": _("无风险点"),
                     "sites": _("场所"),
                     "worst": _("最高等级"),
+                    "sitesOmitted": _("场所较多（%(n)s 个），请选择县（区）或乡镇查看场所分布"),
                     "stale": _("数据刷新失败，显示的是上次数据"),
                 },
             },

@@ -83,10 +83,13 @@ class RiskPoint(TimeStampedModel, Assessed):
         verbose_name_plural = _("风险点")
         ordering = ["site_id", "name", "id"]
         indexes = [
+            # Covering (site, sector) so that the map's per-area aggregate over a province's
+            # points is an index-only scan (reports.risk_map._area_counts); PostgreSQL only.
             models.Index(
                 fields=["region_path", "level"],
-                name="risk_path_level_idx",
+                name="risk_path_level_cover_idx",
                 opclasses=["varchar_pattern_ops", "varchar_ops"],
+                include=["site", "sector_id"],
             ),
             models.Index(fields=["site", "level"], name="risk_site_level_idx"),
         ]

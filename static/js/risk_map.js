@@ -1,6 +1,8 @@
 /* The four-colour risk map: our own GeoJSON (no tile server) drawn with ECharts.
    Areas are coloured by their worst level; clicking one reloads the page one level down
-   (?region=<id>), clicking a site opens its page. Data and labels come from json_script. */
+   (?region=<id>), clicking a site opens its page. Data and labels come from json_script.
+   Above a cap the data carries no sites but `sites_omitted` (how many): a hint under the title
+   asks for a county or township instead. */
 (function () {
   "use strict";
   var el = document.getElementById("risk-map");
@@ -48,10 +50,15 @@
     return { name: s.name, value: [s.lon, s.lat], url: s.url, level: s.level, itemStyle: { color: s.colour } };
   });
 
+  function fmt(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_m, k) { return values[k]; });
+  }
+  var hint = data.sites_omitted ? fmt(labels.sitesOmitted, { n: data.sites_omitted }) : "";
+
   var chart = echarts.init(el, null, { renderer: "canvas" });
   chart.setOption({
     title: { text: labels.title + (data.region ? " · " + data.region.name : ""), left: "center", top: 6,
-      textStyle: { fontSize: 15 } },
+      textStyle: { fontSize: 15 }, subtext: hint, subtextStyle: { fontSize: 12, color: "#6c757d" } },
     tooltip: {
       trigger: "item",
       formatter: function (p) {

@@ -113,8 +113,11 @@
       chart = echarts.init(mapEl, "dark", { renderer: "canvas" });
       window.addEventListener("resize", function () { chart.resize(); });
     }
+    // Above a cap the data carries no sites but `sites_omitted`: say so instead of an empty map.
+    var hint = data.sites_omitted ? fmt(labels.sitesOmitted, { n: data.sites_omitted }) : "";
     chart.setOption({
       backgroundColor: "transparent",
+      title: { text: "", subtext: hint, left: "center", top: 4, subtextStyle: { fontSize: 12, color: "#9fb3d1" } },
       tooltip: {
         trigger: "item",
         formatter: function (p) {
