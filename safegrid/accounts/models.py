@@ -111,7 +111,7 @@ class User(BlindIndexedModel, AbstractUser):
         if not self.is_active or self.pk is None:
             return ()
         grants = []
-        for a in self.role_assignments.select_related("site").prefetch_related("sectors"):
+        for a in self.role_assignments.select_related("site", "region").prefetch_related("sectors"):
             sector_ids = frozenset(s.pk for s in a.sectors.all()) or None
             if a.site_id is not None:
                 sector_ids = frozenset({a.site.sector_id})
@@ -122,6 +122,7 @@ class User(BlindIndexedModel, AbstractUser):
                     sector_ids=sector_ids,
                     site_id=a.site_id,
                     capabilities=ROLE_CAPABILITIES.get(a.role, frozenset()),
+                    region_kind=a.region.kind,
                 )
             )
         return tuple(grants)

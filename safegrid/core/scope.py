@@ -28,6 +28,7 @@ class Grant:
     sector_ids: frozenset[int] | None = None  # None: every sector
     site_id: int | None = None  # set for a user bound to one site (enterprise staff)
     capabilities: frozenset[str] = frozenset()
+    region_kind: int | None = None  # the anchor's RegionKind, when known (None: look it up)
 
 
 class ScopedActor(Protocol):

@@ -207,6 +207,8 @@ def serves(actor, date_from: datetime.date | None = None, date_to: datetime.date
     grants = grants_for(actor, Cap.VIEW_HAZARD)
     if not grants or any(g.site_id is not None for g in grants):
         return False
+    if all(g.region_kind is not None for g in grants):
+        return all(g.region_kind in TALLY_KINDS for g in grants)
     paths = {g.path for g in grants}
     kinds = dict(Region.objects.filter(path__in=paths).values_list("path", "kind"))
     return len(kinds) == len(paths) and all(kind in TALLY_KINDS for kind in kinds.values())

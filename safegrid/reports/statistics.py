@@ -9,12 +9,15 @@ count equals the number of rows the actor could list."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from safegrid.accounts.models import RoleAssignment
@@ -186,9 +189,68 @@ def _hazard_figures(actor, date_from, date_to, today, *, live: bool = False) -> 
     }
 
 
-def _open_figures(actor, today) -> dict:
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("statistics_memo", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Within the block, the figures, the trend and the breakdowns of one page share what they read
+    in common (today's open work above a county): the dashboard and the statistics API wrap their
+    calls in it. Outside it nothing is kept, so a later call always sees the rows as they are."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _open_work(actor, date_from, date_to, today) -> dict | None:
+    """Today's open work of an actor the tally serves, per (sector, county path): [overdue now,
+    escalated and open, overdue among those reported in the period]. One GROUP BY over the partial
+    index of open hazards (shared by the figures and both breakdowns inside `shared_reads`). None
+    when the actor's counties have paths of different lengths (then each is counted on its own)."""
+    memo = _memo.get()
+    if memo is None:
+        memo = {}
+    key = (actor.pk, date_from, date_to, today)
+    if key not in memo:
+        lengths = set(
+            org_selectors.region_list(actor=actor)
+            .filter(kind=RegionKind.COUNTY)
+            .order_by()
+            .annotate(n=Length("path"))
+            .values_list("n", flat=True)
+            .distinct()
+        )
+        if len(lengths) != 1:
+            memo[key] = None
+            return None
+        owed = Q(status__in=DEADLINE_STATUSES, deadline__lt=today)
+        rows = (
+            hazard_selectors.hazard_list(actor=actor)
+            .exclude(status=HazardStatus.CLOSED)
+            .order_by()
+            .annotate(county=Substr("region_path", 1, lengths.pop()))
+            .values("sector_id", "county")
+            .annotate(
+                overdue=Count("id", filter=owed),
+                escalated=Count("id", filter=escalated_q()),
+                late=Count("id", filter=owed & reported_between(date_from, date_to)),
+            )
+        )
+        memo[key] = {(r["sector_id"], r["county"]): (r["overdue"], r["escalated"], r["late"]) for r in rows}
+    return memo[key]
+
+
+def _open_figures(actor, date_from, date_to, today) -> dict:
     """Overdue now and escalated-and-open: today's state of open work, read live (the partial index
     of open hazards carries every column)."""
+    work = _open_work(actor, date_from, date_to, today)
+    if work is not None:
+        return {
+            "overdue": sum(v[0] for v in work.values()),
+            "escalated": sum(v[1] for v in work.values()),
+        }
     return (
         hazard_selectors.hazard_list(actor=actor)
         .exclude(status=HazardStatus.CLOSED)
@@ -209,7 +271,7 @@ def _hazard_figures_from_tally(actor, date_from, date_to, today) -> dict:
         .aggregate(found=Sum("found"), rectified=Sum("rectified"), major=Sum("major"))
     )
     found, rectified = row["found"] or 0, row["rectified"] or 0
-    now = _open_figures(actor, today)
+    now = _open_figures(actor, date_from, date_to, today)
     return {
         "hazards_found": found,
         "hazards_rectified": rectified,
@@ -524,16 +586,24 @@ def _grouped_counts_from_tally(actor, key, overdue_key, date_from, date_to, toda
         .values(key)
         .annotate(found=Sum("found"), closed=Sum("rectified"))
     )
-    overdue = (
-        hazard_selectors.hazard_list(actor=actor)
-        .exclude(status=HazardStatus.CLOSED)
-        .filter(reported_between(date_from, date_to), status__in=DEADLINE_STATUSES, deadline__lt=today)
-        .order_by()
-        .annotate(group=overdue_key)
-        .values("group")
-        .annotate(n=Count("id"))
-    )
-    late = {r["group"]: r["n"] for r in overdue}
+    work = _open_work(actor, date_from, date_to, today)
+    late: dict = {}
+    if work is not None:
+        for (sector_id, county), (_overdue, _escalated, n) in work.items():
+            group = sector_id if key == "sector_id" else county
+            if n:
+                late[group] = late.get(group, 0) + n
+    else:
+        overdue = (
+            hazard_selectors.hazard_list(actor=actor)
+            .exclude(status=HazardStatus.CLOSED)
+            .filter(reported_between(date_from, date_to), status__in=DEADLINE_STATUSES, deadline__lt=today)
+            .order_by()
+            .annotate(group=overdue_key)
+            .values("group")
+            .annotate(n=Count("id"))
+        )
+        late = {r["group"]: r["n"] for r in overdue}
     counts = {r[key]: (r["found"], r["closed"], late.get(r[key], 0)) for r in rows}
     for group, n in late.items():  # never without a row found in the period, but exact anyway
         counts.setdefault(group, (0, 0, n))
@@ -559,7 +629,12 @@ def hazard_breakdown_by_sector(
     """Per sector the actor may filter by (its sector list), in the sectors' order. Two queries
     (three from the tally)."""
     today = today or timezone.localdate()
-    sectors = list(org_selectors.sector_list(actor=actor).order_by("region_path", "sort_order", "id"))
+    sectors = list(
+        org_selectors.sector_list(actor=actor)
+        .select_related(None)
+        .order_by("region_path", "sort_order", "id")
+        .only("id", "name")
+    )
     if not sectors:
         return []
     if not live and tally.serves(actor, date_from, date_to):

@@ -109,6 +109,7 @@ class RiskMapView(RiskMapMixin, TemplateView):
                 "none": _("无风险点"),
                 "worst": _("最高等级"),
                 "total": _("风险点合计"),
+                "sitesOmitted": _("场所较多（%(n)s 个），请选择县（区）或乡镇查看场所分布"),
             },
         )
         return context
@@ -186,14 +187,15 @@ class DashboardView(CapabilityRequiredMixin, TemplateView):
         if not form.is_valid():
             return context
         date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-        figures = statistics.figures(actor=actor, date_from=date_from, date_to=date_to, today=today)
-        trend = dashboard.trend_rows(statistics.hazard_monthly_trend(actor=actor, today=today))
-        by_sector = statistics.hazard_breakdown_by_sector(
-            actor=actor, date_from=date_from, date_to=date_to, today=today
-        )
-        by_area = statistics.hazard_breakdown_by_area(
-            actor=actor, date_from=date_from, date_to=date_to, today=today
-        )
+        with statistics.shared_reads():
+            figures = statistics.figures(actor=actor, date_from=date_from, date_to=date_to, today=today)
+            trend = dashboard.trend_rows(statistics.hazard_monthly_trend(actor=actor, today=today))
+            by_sector = statistics.hazard_breakdown_by_sector(
+                actor=actor, date_from=date_from, date_to=date_to, today=today
+            )
+            by_area = statistics.hazard_breakdown_by_area(
+                actor=actor, date_from=date_from, date_to=date_to, today=today
+            )
         context.update(
             figures=figures,
             sections=dashboard.sections(figures),
