@@ -8,11 +8,13 @@ The hazards created stay in the database (the row counts of the report are taken
 
 H7: 20 users for `read_load_seconds` (H7 says 60 s; the default here is shorter to keep the run
 short, `--read-load-seconds 60` for the full figure): 10 grid workers on the API (hazard list,
-hazard detail, statistics) and 10 officials in the browser (county office: list page, hazard page,
-dashboard), half a second between requests; p50/p95/p99 and error % per endpoint."""
+hazard detail, statistics, and a photo of one of their hazards: H7's upload budget) and 10 officials
+in the browser (county office: list page, hazard page, dashboard), half a second between requests;
+p50/p95/p99 and error % per endpoint."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import os
@@ -207,6 +209,21 @@ def _tokens(users, *, hazards_per_user: int = 20, sites: bool = False) -> list[d
     return result
 
 
+def _photo() -> bytes:
+    """A phone photo: a 1600 × 1200 JPEG of about 430 KB (random blocks, smoothed: it compresses like
+    a picture, not like noise), the same for every run."""
+    import io
+    import random
+
+    from PIL import Image
+
+    rng = random.Random(7)  # noqa: S311 - pixels, not crypto
+    image = Image.frombytes("RGB", (160, 120), bytes(rng.randrange(256) for _ in range(160 * 120 * 3)))
+    buffer = io.BytesIO()
+    image.resize((1600, 1200), Image.Resampling.BICUBIC).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
 def _grid_workers(county_path: str, count: int):
     from safegrid.accounts.models import User
     from safegrid.accounts.roles import Role
@@ -350,6 +367,7 @@ def bench_h7(*, read_load_seconds: float, **_options) -> list[dict]:
         "tokens": grid_tokens,
         "sessions": sessions,
         "statistics_query": f"date_from={today.year}-01-01&date_to={today.isoformat()}",
+        "photo_b64": base64.b64encode(_photo()).decode(),
     }
     with Gunicorn() as server:
         rows = run_locust(
@@ -363,8 +381,12 @@ def bench_h7(*, read_load_seconds: float, **_options) -> list[dict]:
     cases = []
     for row in rows:
         figures = _row_figures(row)
-        name = "all reads" if row["Name"] == "Aggregated" else row["Name"]
-        checks = [judge("h7.p95_ms", figures["p95_ms"]), judge("h7.error_pct", figures["error_pct"])]
+        name = "all requests" if row["Name"] == "Aggregated" else row["Name"]
+        checks = [judge("h7.error_pct", figures["error_pct"])]
+        if name.endswith("photo upload"):
+            checks.insert(0, judge("h7.upload_p95_ms", figures["p95_ms"]))
+        elif name != "all requests":  # reads and uploads together: each has its own budget
+            checks.insert(0, judge("h7.p95_ms", figures["p95_ms"]))
         cases.append({"case": name, "runs": figures["requests"], **figures, "checks": checks})
     for case in cases:
         case.update(users=READERS, seconds=read_load_seconds, **rss)

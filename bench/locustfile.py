@@ -5,13 +5,14 @@ The credentials and ids come from the JSON file named by BENCH_LOCUST_CONFIG, pr
 bench/load.py through the application's own sign-in endpoint (tokens) and session machinery:
     {"tokens": [{"token": "...", "sites": [1, 2], "hazards": [5, 6]}, ...],
      "sessions": [{"cookie": "sessionid=...", "hazards": [7, 8]}, ...],
-     "statistics_query": "date_from=...&date_to=..."}
+     "statistics_query": "date_from=...&date_to=...", "photo_b64": "<a JPEG photo>"}
 Every user takes the next credential in turn. Redirects are not followed: a redirect (to the
 sign-in page, to two-factor) is a failure.
 """
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import os
@@ -24,6 +25,7 @@ with open(os.environ["BENCH_LOCUST_CONFIG"]) as _file:
     CONFIG = json.load(_file)
 _tokens = itertools.cycle(CONFIG.get("tokens") or [{}])
 _sessions = itertools.cycle(CONFIG.get("sessions") or [{}])
+PHOTO = base64.b64decode(CONFIG.get("photo_b64", ""))
 CATEGORIES = ("thing", "behaviour", "management")
 
 
@@ -97,6 +99,20 @@ class GridWorkerReader(_TokenUser):
             f"/api/v1/hazards/{pk}/", headers=self.headers, name="grid: api detail", catch_response=True
         ) as response:
             _check(response, 200)
+
+    @task(1)
+    def photo(self) -> None:
+        """A photo of one of its hazards, as a phone sends it (SECURITY.md H7: < 1.5 s)."""
+        pk = self.random.choice(self.credential["hazards"])
+        with self.client.post(
+            "/api/v1/attachments/",
+            data={"kind": "photo", "hazard": str(pk)},
+            files={"file": ("photo.jpg", PHOTO, "image/jpeg")},
+            headers={**self.headers, "Idempotency-Key": str(uuid.uuid4())},
+            name="grid: photo upload",
+            catch_response=True,
+        ) as response:
+            _check(response, 201)
 
     @task(1)
     def statistics(self) -> None:
