@@ -399,7 +399,14 @@ def _figures_case(scope, actor, prefix, d0, d1, today, runs) -> list[Case]:
     from django.db import connection
 
     cases = []
-    above_county = scope == "province"
+    from safegrid.orgs.choices import RegionKind
+    from safegrid.orgs.models import Region
+
+    # The areas of the breakdown are the counties when the scope holds more than one (statistics.
+    # breakdown_areas), else the townships; the tally floor applies to the former (a smoke run's
+    # province has one county).
+    counties = Region.objects.filter(kind=RegionKind.COUNTY, path__startswith=prefix).count()
+    above_county = scope == "province" and counties > 1
     params = dashboard_params(prefix, d0, d1, today, area_part=4 if above_county else 5)
     app_numbers = dashboard_app(actor, d0, d1, today)
     floor = dashboard_tally_sql if above_county else dashboard_sql
