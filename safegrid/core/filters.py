@@ -65,6 +65,14 @@ class _ListedRegions(ModelChoiceIterator):
         return super().__len__()
 
 
+class LongSelect(forms.Select):
+    """A Select whose options are written by its own template, not included one by one: a
+    province-scale drop-down (300 options) renders in a fraction of the time, with the same
+    markup. In the app's templates, where the form renderer looks."""
+
+    template_name = "core/widgets/long_select.html"
+
+
 class SubtreeChoiceField(forms.ModelChoiceField):
     """A region choice whose drop-down lists at most `LISTED_LIMIT` regions: level by level from the
     top of the visible tree (province, city, county, township, grid) while the levels fit, plus the
@@ -73,6 +81,7 @@ class SubtreeChoiceField(forms.ModelChoiceField):
     Any visible region is still accepted (the dashboard's and the map's links name grids)."""
 
     LISTED_LIMIT = 300
+    widget = LongSelect
 
     def __init__(self, *args, **kwargs):
         self.chosen = None
@@ -92,7 +101,8 @@ class SubtreeChoiceField(forms.ModelChoiceField):
         condition = Q(kind__in=kinds)
         if isinstance(self.chosen, str) and self.chosen.isdigit():
             condition |= Q(pk=int(self.chosen))
-        return queryset.filter(condition)
+        # The outlines are not rendered in a drop-down (a county's is tens of kilobytes).
+        return queryset.filter(condition).defer("geometry")
 
     choices = property(lambda self: _ListedRegions(self), forms.ChoiceField.choices.fset)
 
@@ -134,6 +144,7 @@ class ListedChoiceField(forms.ModelChoiceField):
     Nothing is fetched unless the options are rendered (an API request never renders them)."""
 
     LISTED_LIMIT = 300
+    widget = LongSelect
 
     def __init__(self, *args, narrowed_by: str | None = None, **kwargs):
         self.narrowed_by = narrowed_by
@@ -164,7 +175,8 @@ class ListedChoiceField(forms.ModelChoiceField):
             return self._listed[0]
         from .scope import ancestor_paths
 
-        queryset = self.queryset.select_related("region")
+        # The option labels need the row and its region's name, not the region's outline.
+        queryset = self.queryset.select_related(None).select_related("region").defer("region__geometry")
         listed = queryset
         region = self._narrowing_region()
         if region is not None:
