@@ -31,30 +31,35 @@ def _assignment_index(
 ) -> dict[str, list[tuple[int, str, frozenset[int] | None, int | None]]]:
     """{anchor path: [(user id, role, sector ids or None, site id)]} for active users in these roles."""
     index: dict[str, list] = defaultdict(list)
-    rows = (
-        RoleAssignment.objects.filter(role__in=list(roles), user__is_active=True)
-        .prefetch_related("sectors")
-        .only("user_id", "role", "region_path", "site_id")
-    )
-    for a in rows:
-        sectors = frozenset(s.pk for s in a.sectors.all()) or None
-        index[a.region_path].append((a.user_id, a.role, sectors, a.site_id))
+    assignments = RoleAssignment.objects.filter(role__in=list(roles), user__is_active=True)
+    # Two queries of plain values: a province holds ~13,000 assignments, too many to build models of.
+    sectors: dict[int, set[int]] = defaultdict(set)
+    for assignment_id, sector_id in RoleAssignment.sectors.through.objects.filter(
+        roleassignment__in=assignments
+    ).values_list("roleassignment_id", "sector_id"):
+        sectors[assignment_id].add(sector_id)
+    for pk, user_id, role, region_path, site_id in assignments.values_list(
+        "pk", "user_id", "role", "region_path", "site_id"
+    ):
+        index[region_path].append((user_id, role, frozenset(sectors[pk]) or None, site_id))
     return index
 
 
 def recipients(
-    hazards: Iterable, *, level_users: bool, unit_users: bool, level_of=lambda h: h.level
+    hazards: Iterable, *, level_users: bool, unit_users: bool, level_of=lambda h: h.level, index=None
 ) -> dict[int, set[int]]:
     """{hazard id: user ids}: the officers handling the hazard's level over its place and sector,
-    and/or the responsible unit's staff (the site's enterprise managers)."""
+    and/or the responsible unit's staff (the site's enterprise managers). `index`: an
+    `_assignment_index` of every role concerned, built once by a caller with many batches."""
     hazards = list(hazards)
-    roles: set[str] = set()
-    if level_users:
-        for h in hazards:
-            roles |= LEVEL_ROLES[level_of(h)]
-    if unit_users:
-        roles.add(Role.ENTERPRISE_MANAGER)
-    index = _assignment_index(roles)
+    if index is None:
+        roles: set[str] = set()
+        if level_users:
+            for h in hazards:
+                roles |= LEVEL_ROLES[level_of(h)]
+        if unit_users:
+            roles.add(Role.ENTERPRISE_MANAGER)
+        index = _assignment_index(roles)
     result: dict[int, set[int]] = {}
     for h in hazards:
         users: set[int] = set()
@@ -135,6 +140,20 @@ def notify_hazard(*, hazard, kind: str, exclude_user_id: int | None = None) -> i
     return _create(_rows(kind, hazard, users, today))
 
 
+# What `recipients` and `_rows` read of a hazard.
+NOTIFIED_FIELDS = (
+    "id",
+    "number",
+    "deadline",
+    "description",
+    "region_path",
+    "sector_id",
+    "site_id",
+    "level",
+    "site__name",
+)
+
+
 def notify_sweep(*, escalated_ids: list[int], noticed_ids: list[int]) -> int:
     """After the overdue sweep: the unit and the officers of the new level hear of each escalation;
     the unit and the county committee hear of each supervision notice."""
@@ -142,10 +161,19 @@ def notify_sweep(*, escalated_ids: list[int], noticed_ids: list[int]) -> int:
 
     today = timezone.localdate()
     rows: list[Notification] = []
+    index = None  # every level's officers and the units' staff, read once for all the batches
+    if escalated_ids or noticed_ids:
+        index = _assignment_index(
+            {*(r for roles in LEVEL_ROLES.values() for r in roles), Role.ENTERPRISE_MANAGER}
+        )
     for ids, kind in ((escalated_ids, NotificationKind.OVERDUE), (noticed_ids, NotificationKind.SUPERVISION)):
         for start in range(0, len(ids), 2000):
-            batch = list(Hazard.objects.filter(pk__in=ids[start : start + 2000]).select_related("site"))
-            who = recipients(batch, level_users=True, unit_users=True)
+            batch = list(
+                Hazard.objects.filter(pk__in=ids[start : start + 2000])
+                .select_related("site")
+                .only(*NOTIFIED_FIELDS)
+            )
+            who = recipients(batch, level_users=True, unit_users=True, index=index)
             for h in batch:
                 rows.extend(_rows(kind, h, who[h.pk], today))
     return _create(rows)

@@ -633,7 +633,7 @@ def hazard_breakdown_by_sector(
         org_selectors.sector_list(actor=actor)
         .select_related(None)
         .order_by("region_path", "sort_order", "id")
-        .only("id", "name")
+        .values_list("id", "name")
     )
     if not sectors:
         return []
@@ -641,7 +641,7 @@ def hazard_breakdown_by_sector(
         counts = _grouped_counts_from_tally(actor, "sector_id", F("sector_id"), date_from, date_to, today)
     else:
         counts = _grouped_counts(actor, F("sector_id"), date_from, date_to, today)
-    return _rows(counts, [(s.pk, s.pk, s.name) for s in sectors])
+    return _rows(counts, [(pk, pk, name) for pk, name in sectors])
 
 
 def breakdown_areas(*, actor) -> list:
