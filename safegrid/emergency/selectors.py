@@ -243,6 +243,13 @@ def drill_compliance(*, actor, year: int, today: datetime.date) -> list[Complian
         if org_id is not None:
             by_org.setdefault(org_id, []).append(held_on)
     rows: list[ComplianceRow] = []
+    # The periods depend on the year only: built once, not per unit (a province has ~17,000
+    # high-risk sites).
+    year_periods, half_periods, two_year_periods = (
+        _year_periods(year),
+        _half_periods(year),
+        _two_year_periods(year),
+    )
     plans = (
         EmergencyPlan.objects.of_scope(actor, Cap.VIEW_EMERGENCY)
         .filter(issued_on__lte=window_end)
@@ -255,7 +262,7 @@ def drill_compliance(*, actor, year: int, today: datetime.date) -> list[Complian
                 plan,
                 "plan",
                 ComplianceRule.ON_SITE_HALF if on_site else ComplianceRule.PLAN_YEAR,
-                _half_periods(year) if on_site else _year_periods(year),
+                half_periods if on_site else year_periods,
                 by_plan.get(plan.pk, []),
                 today,
                 since=plan.issued_on,
@@ -265,6 +272,7 @@ def drill_compliance(*, actor, year: int, today: datetime.date) -> list[Complian
         Site.objects.visible_to(actor, Cap.VIEW_EMERGENCY)
         .filter(kind__in=HIGH_RISK_SITE_KINDS, business_status=BusinessStatus.OPERATING)
         .order_by("region_path", "name", "id")
+        .only("id", "name")  # what a row shows (str(site) is its name)
     )
     for site in sites:
         rows.append(
@@ -272,7 +280,7 @@ def drill_compliance(*, actor, year: int, today: datetime.date) -> list[Complian
                 site,
                 "site",
                 ComplianceRule.HIGH_RISK_HALF,
-                _half_periods(year),
+                half_periods,
                 by_site.get(site.pk, []),
                 today,
             )
@@ -288,7 +296,7 @@ def drill_compliance(*, actor, year: int, today: datetime.date) -> list[Complian
                 org,
                 "organisation",
                 ComplianceRule.GOVERNMENT_TWO_YEARS,
-                _two_year_periods(year),
+                two_year_periods,
                 by_org.get(org.pk, []),
                 today,
             )
