@@ -242,6 +242,27 @@ def _open_work(actor, date_from, date_to, today) -> dict | None:
     return memo[key]
 
 
+def _tally_period(actor, date_from, date_to) -> dict:
+    """{(sector, county path): [found, rectified, major]} over the period's months, from the tally:
+    one GROUP BY shared by the figures and both breakdowns inside `shared_reads` (the rows are at
+    most sectors × counties: 1,400 for a province)."""
+    memo = _memo.get()
+    if memo is None:
+        memo = {}
+    key = ("tally", actor.pk, date_from, date_to)
+    if key not in memo:
+        rows = (
+            tally.tally_list(actor=actor)
+            .filter(month__gte=date_from, month__lte=date_to)
+            .values_list("sector_id", "region_path")
+            .annotate(found=Sum("found"), rectified=Sum("rectified"), major=Sum("major"))
+        )
+        memo[key] = {
+            (sector_id, path): (found, rectified, major) for sector_id, path, found, rectified, major in rows
+        }
+    return memo[key]
+
+
 def _open_figures(actor, date_from, date_to, today) -> dict:
     """Overdue now and escalated-and-open: today's state of open work, read live (the partial index
     of open hazards carries every column)."""
@@ -265,18 +286,14 @@ def _open_figures(actor, date_from, date_to, today) -> dict:
 def _hazard_figures_from_tally(actor, date_from, date_to, today) -> dict:
     """The same figures for an actor above a county over whole months: the period's counts summed
     from the tally (hazards.tally), today's from the open hazards."""
-    row = (
-        tally.tally_list(actor=actor)
-        .filter(month__gte=date_from, month__lte=date_to)
-        .aggregate(found=Sum("found"), rectified=Sum("rectified"), major=Sum("major"))
-    )
-    found, rectified = row["found"] or 0, row["rectified"] or 0
+    rows = _tally_period(actor, date_from, date_to).values()
+    found, rectified = sum(r[0] for r in rows), sum(r[1] for r in rows)
     now = _open_figures(actor, date_from, date_to, today)
     return {
         "hazards_found": found,
         "hazards_rectified": rectified,
         "rectification_rate": rate(rectified, found),
-        "major_hazards": row["major"] or 0,
+        "major_hazards": sum(r[2] for r in rows),
         "hazards_overdue": now["overdue"],
         "hazards_escalated_open": now["escalated"],
     }
@@ -580,12 +597,11 @@ def _grouped_counts(actor, key, date_from, date_to, today) -> dict:
 def _grouped_counts_from_tally(actor, key, overdue_key, date_from, date_to, today) -> dict:
     """`_grouped_counts` for an actor the tally serves: found and closed summed from the tally rows
     grouped by `key`, overdue counted live over the open hazards grouped by `overdue_key`."""
-    rows = (
-        tally.tally_list(actor=actor)
-        .filter(month__gte=date_from, month__lte=date_to)
-        .values(key)
-        .annotate(found=Sum("found"), closed=Sum("rectified"))
-    )
+    sums: dict = {}
+    for (sector_id, path), (found, rectified, _major) in _tally_period(actor, date_from, date_to).items():
+        group = sector_id if key == "sector_id" else path
+        have = sums.get(group, (0, 0))
+        sums[group] = (have[0] + found, have[1] + rectified)
     work = _open_work(actor, date_from, date_to, today)
     late: dict = {}
     if work is not None:
@@ -604,7 +620,7 @@ def _grouped_counts_from_tally(actor, key, overdue_key, date_from, date_to, toda
             .annotate(n=Count("id"))
         )
         late = {r["group"]: r["n"] for r in overdue}
-    counts = {r[key]: (r["found"], r["closed"], late.get(r[key], 0)) for r in rows}
+    counts = {group: (found, closed, late.get(group, 0)) for group, (found, closed) in sums.items()}
     for group, n in late.items():  # never without a row found in the period, but exact anyway
         counts.setdefault(group, (0, 0, n))
     return counts
@@ -651,9 +667,9 @@ def breakdown_areas(*, actor) -> list:
     regions = org_selectors.region_list(actor=actor).select_related(None).order_by("path")
     regions = regions.only("name", "path", "kind")
     # Filtered in the database: a province sees 11,000 regions, of which 1,600 townships.
-    counties = list(regions.filter(kind=RegionKind.COUNTY)[:2])
+    counties = list(regions.filter(kind=RegionKind.COUNTY))
     if len(counties) > 1:
-        return list(regions.filter(kind=RegionKind.COUNTY))
+        return counties
     townships = list(regions.filter(kind=RegionKind.TOWNSHIP))
     return townships or list(regions.filter(kind=RegionKind.GRID))
 
