@@ -145,3 +145,41 @@ def test_the_differences_name_a_row_written_around_the_services_and_rebuild_repa
     out = StringIO()
     call_command("rebuild_hazard_tally", "--check", stdout=out)
     assert out.getvalue().strip() == "隐患月度汇总与隐患一致。"
+
+
+def _dashboard_reads(actor, d0, d1, today):
+    figures = statistics._hazard_figures(actor, d0, d1, today)
+    kwargs = {"actor": actor, "date_from": d0, "date_to": d1, "today": today}
+    return (
+        figures,
+        statistics.hazard_breakdown_by_sector(**kwargs),
+        statistics.hazard_breakdown_by_area(**kwargs),
+    )
+
+
+def test_shared_reads_reads_the_open_work_and_the_period_once_and_keeps_nothing_after(seeded):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    supervisor = seeded.users["supervisor"]
+    today = timezone.localdate()
+    d0, d1 = datetime.date(2025, 1, 1), datetime.date(2026, 12, 31)
+    assert supervisor.grants  # loaded once per request, before either measurement
+    with CaptureQueriesContext(connection) as alone:
+        separately = _dashboard_reads(supervisor, d0, d1, today)
+    with CaptureQueriesContext(connection) as shared, statistics.shared_reads():
+        together = _dashboard_reads(supervisor, d0, d1, today)
+    assert together == separately
+    # Three readers of the open work (its county-length query and its GROUP BY) and of the period's
+    # tally rows: each is read once inside the block.
+    assert len(alone) - len(shared) == 6
+    # Outside the block nothing is kept: a hazard closed since is counted at once.
+    open_hazard = (
+        Hazard.objects.filter(region_path__startswith=seeded.county.path).exclude(status="closed").first()
+    )
+    Hazard.objects.filter(pk=open_hazard.pk).update(status="closed", closed_at=timezone.now())
+    tally.rebuild()
+    assert statistics._hazard_figures(supervisor, d0, d1, today) == statistics._hazard_figures(
+        supervisor, d0, d1, today, live=True
+    )
+    assert statistics._hazard_figures(supervisor, d0, d1, today) != separately[0]
