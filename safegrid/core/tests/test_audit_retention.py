@@ -132,3 +132,15 @@ def test_the_purge_command_refuses_a_short_retention(settings):
     with pytest.raises(CommandError, match="审计记录保存期限少于 180 天，拒绝清理。"):
         call_command("purge_audit", stdout=io.StringIO())
     assert AuditEntry.objects.count() == 2
+
+
+def test_the_purge_anchor_is_not_masked_as_a_mobile_number():
+    """A digest with eleven digits that read like a mobile number (138…) keeps them: the anchor of a
+    purge record must match the first kept row's prev_digest exactly (a CI run once failed on one)."""
+    from safegrid.core.audit import masked
+    from safegrid.core.logsafe import mask_pii
+
+    digest = "ab13812345678cd" + "e" * 49
+    assert len(digest) == 64
+    assert mask_pii(digest) != digest  # what the trail's masking would have done to it
+    assert masked({"anchor": digest, "phone": "13812345678"}) == {"anchor": digest, "phone": "138****5678"}
