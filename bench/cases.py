@@ -571,14 +571,20 @@ def bench_d(**_options) -> list[Case]:
                 }
             )
         transaction.set_rollback(True)
-    # The rolled-back updates leave ~70,000 dead rows in the hazards' indexes and clear their pages'
-    # visibility bits: vacuum them, as autovacuum would (hazards.0007 tunes it), so that the
-    # benchmarks after this one read the tables a running system has.
+    # The rolled-back updates leave ~70,000 dead rows in the hazards' indexes (and ~400,000 dead
+    # notifications) and clear their pages' visibility bits: vacuum them, as autovacuum would
+    # (hazards.0007 tunes it), so that the benchmarks after this one, and the next run's, read the
+    # tables a running system has rather than race autovacuum.
     from django.db import connection
 
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            for table in ("hazards_hazard", "hazards_hazardevent", "hazards_hazardtally"):
+            for table in (
+                "hazards_hazard",
+                "hazards_hazardevent",
+                "hazards_hazardtally",
+                "notifications_notification",
+            ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
     first, second = runs
     return [
