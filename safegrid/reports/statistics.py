@@ -204,16 +204,23 @@ def shared_reads() -> Iterator[None]:
         _memo.reset(token)
 
 
+def _shared(key: tuple, compute):
+    """`compute()`, once per `key` inside `shared_reads` (every call outside it)."""
+    memo = _memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def _open_work(actor, date_from, date_to, today) -> dict | None:
     """Today's open work of an actor the tally serves, per (sector, county path): [overdue now,
     escalated and open, overdue among those reported in the period]. One GROUP BY over the partial
     index of open hazards (shared by the figures and both breakdowns inside `shared_reads`). None
     when the actor's counties have paths of different lengths (then each is counted on its own)."""
-    memo = _memo.get()
-    if memo is None:
-        memo = {}
-    key = (actor.pk, date_from, date_to, today)
-    if key not in memo:
+
+    def compute():
         lengths = set(
             org_selectors.region_list(actor=actor)
             .filter(kind=RegionKind.COUNTY)
@@ -223,7 +230,6 @@ def _open_work(actor, date_from, date_to, today) -> dict | None:
             .distinct()
         )
         if len(lengths) != 1:
-            memo[key] = None
             return None
         owed = Q(status__in=DEADLINE_STATUSES, deadline__lt=today)
         rows = (
@@ -238,29 +244,28 @@ def _open_work(actor, date_from, date_to, today) -> dict | None:
                 late=Count("id", filter=owed & reported_between(date_from, date_to)),
             )
         )
-        memo[key] = {(r["sector_id"], r["county"]): (r["overdue"], r["escalated"], r["late"]) for r in rows}
-    return memo[key]
+        return {(r["sector_id"], r["county"]): (r["overdue"], r["escalated"], r["late"]) for r in rows}
+
+    return _shared(("open", actor.pk, date_from, date_to, today), compute)
 
 
 def _tally_period(actor, date_from, date_to) -> dict:
     """{(sector, county path): [found, rectified, major]} over the period's months, from the tally:
     one GROUP BY shared by the figures and both breakdowns inside `shared_reads` (the rows are at
     most sectors × counties: 1,400 for a province)."""
-    memo = _memo.get()
-    if memo is None:
-        memo = {}
-    key = ("tally", actor.pk, date_from, date_to)
-    if key not in memo:
+
+    def compute():
         rows = (
             tally.tally_list(actor=actor)
             .filter(month__gte=date_from, month__lte=date_to)
             .values_list("sector_id", "region_path")
             .annotate(found=Sum("found"), rectified=Sum("rectified"), major=Sum("major"))
         )
-        memo[key] = {
+        return {
             (sector_id, path): (found, rectified, major) for sector_id, path, found, rectified, major in rows
         }
-    return memo[key]
+
+    return _shared(("tally", actor.pk, date_from, date_to), compute)
 
 
 def _open_figures(actor, date_from, date_to, today) -> dict:
