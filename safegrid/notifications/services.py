@@ -5,11 +5,12 @@ Called by the hazard services after commit and by the daily reminder jobs; never
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
-from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,79 +27,145 @@ for _role, _level in ROLE_HANDLING_LEVEL.items():
     LEVEL_ROLES[_level].add(_role)
 
 
-def _assignment_index(
-    roles: Iterable[str],
-) -> dict[str, list[tuple[int, str, frozenset[int] | None, int | None]]]:
-    """{anchor path: [(user id, role, sector ids or None, site id)]} for active users in these roles."""
-    index: dict[str, list] = defaultdict(list)
-    assignments = RoleAssignment.objects.filter(role__in=list(roles), user__is_active=True)
-    # Two queries of plain values: a province holds ~13,000 assignments, too many to build models of.
-    sectors: dict[int, set[int]] = defaultdict(set)
-    for assignment_id, sector_id in RoleAssignment.sectors.through.objects.filter(
-        roleassignment__in=assignments
-    ).values_list("roleassignment_id", "sector_id"):
-        sectors[assignment_id].add(sector_id)
-    for pk, user_id, role, region_path, site_id in assignments.values_list(
-        "pk", "user_id", "role", "region_path", "site_id"
-    ):
-        index[region_path].append((user_id, role, frozenset(sectors[pk]) or None, site_id))
-    return index
+def _sql_text(template: str, fields: dict[str, str]) -> tuple[str, list[str]]:
+    """A translated %-template with named placeholders as an SQL concatenation: its literal parts
+    become parameters and each placeholder the SQL expression `fields` names for it (so a value that
+    happens to contain a placeholder is never substituted again, and a translation may order the
+    placeholders as it likes)."""
+    parts: list[str] = []
+    params: list[str] = []
+    position = 0
+    for match in re.finditer(r"%\((\w+)\)s", template):
+        if match.start() > position:
+            parts.append("%s")
+            params.append(template[position : match.start()])
+        parts.append(fields[match.group(1)])
+        position = match.end()
+    if position < len(template):
+        parts.append("%s")
+        params.append(template[position:])
+    return " || ".join(parts) or "''", params
 
 
-def recipients(
-    hazards: Iterable, *, level_users: bool, unit_users: bool, level_of=lambda h: h.level, index=None
-) -> dict[int, set[int]]:
-    """{hazard id: user ids}: the officers handling the hazard's level over its place and sector,
-    and/or the responsible unit's staff (the site's enterprise managers). `index`: an
-    `_assignment_index` of every role concerned, built once by a caller with many batches."""
-    hazards = list(hazards)
-    if index is None:
-        roles: set[str] = set()
-        if level_users:
-            for h in hazards:
-                roles |= LEVEL_ROLES[level_of(h)]
-        if unit_users:
-            roles.add(Role.ENTERPRISE_MANAGER)
-        index = _assignment_index(roles)
-    result: dict[int, set[int]] = {}
-    for h in hazards:
-        users: set[int] = set()
-        for path in ancestor_paths(h.region_path):
-            for user_id, role, sectors, site_id in index.get(path, ()):
-                if role == Role.ENTERPRISE_MANAGER:
-                    if unit_users and site_id == h.site_id:
-                        users.add(user_id)
-                    continue
-                if (
-                    level_users
-                    and role in LEVEL_ROLES[level_of(h)]
-                    and (sectors is None or h.sector_id in sectors)
-                ):
-                    users.add(user_id)
-        result[h.pk] = users
-    return result
-
-
-def _create(rows: list[Notification]) -> int:
-    if not rows:
+def _hazard_notifications(
+    *, kind: str, ids: list[int], level_users: bool, unit_users: bool, today, exclude_user_id=None
+) -> int:
+    """Notify about the hazards `ids`, in one INSERT … SELECT however many there are (the overdue
+    sweep escalates tens of thousands at once at province scale): to the active officers whose
+    grant covers the hazard's place (an assignment anchored on its region or any region above) in a
+    role handling the hazard's level, and whose sectors — when the grant names any — include the
+    hazard's sector (`level_users`); and/or to the responsible unit's staff, the enterprise
+    managers of the hazard's site (`unit_users`). The actor of a step is not told about it. A
+    recipient already told today of the same hazard and kind is skipped (the unique constraint).
+    Returns the number of new notifications."""
+    if not ids or not (level_users or unit_users):
         return 0
-    # A reminder already sent today for the same hazard and kind, or ever for the same certificate
-    # and kind, is skipped (unique constraints); the count of new rows is taken over just these
-    # hazards and certificates (indexed), not the whole table.
-    hazard_ids = {r.hazard_id for r in rows if r.hazard_id is not None}
-    certificate_ids = {r.certificate_id for r in rows if r.certificate_id is not None}
-    same = Notification.objects.filter(
-        Q(hazard_id__in=hazard_ids) | Q(certificate_id__in=certificate_ids),
-        day__in={r.day for r in rows},
-        kind__in={r.kind for r in rows},
+    from safegrid.hazards.models import Hazard
+    from safegrid.sites.models import Site
+
+    connection = connections[router.db_for_write(Notification)]
+    quote = connection.ops.quote_name
+    tables = {
+        "notification": Notification._meta.db_table,
+        "hazard": Hazard._meta.db_table,
+        "site": Site._meta.db_table,
+        "assignment": RoleAssignment._meta.db_table,
+        "sectors": RoleAssignment.sectors.through._meta.db_table,
+        "user": RoleAssignment._meta.get_field("user").related_model._meta.db_table,
+    }
+    t = {name: quote(table) for name, table in tables.items()}
+    # Stored text addressed to other people: written in the site's language, never in the language
+    # of whoever's request happened to trigger it (the sweep and reminders run without a request).
+    with translation.override(settings.LANGUAGE_CODE):
+        title_template, body_template = str(KIND_TITLES[kind]), _("%(site)s：%(description)s")
+    if connection.vendor == "postgresql":
+        deadline_text = "TO_CHAR(h.deadline, 'YYYY-MM-DD')"
+        chosen_sql, chosen_params = "h.id = ANY(%s)", [list(ids)]
+    else:
+        deadline_text = "CAST(h.deadline AS TEXT)"
+        chosen_sql, chosen_params = "h.id IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
+    title_sql, title_params = _sql_text(
+        title_template, {"number": "h.number", "deadline": f"COALESCE({deadline_text}, '—')"}
     )
-    before = same.count()
-    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    created = same.count() - before
+    body_sql, body_params = _sql_text(
+        body_template, {"site": "s.name", "description": "SUBSTR(h.description, 1, 200)"}
+    )
+    rules: list[str] = []
+    rule_params: list = []
+    roles: set[str] = set()
+    if unit_users:
+        rules.append("(ra.role = %s AND ra.site_id = h.site_id)")
+        rule_params.append(Role.ENTERPRISE_MANAGER.value)
+        roles.add(Role.ENTERPRISE_MANAGER.value)
+    if level_users:
+        by_level = []
+        for level, level_roles in sorted(LEVEL_ROLES.items()):
+            marks = ", ".join("%s" for _role in level_roles)
+            by_level.append(f"(h.level = %s AND ra.role IN ({marks}))")
+            rule_params.extend([level, *sorted(level_roles)])
+            roles |= set(level_roles)
+        # A grant naming sectors covers only those sectors; one naming none covers every sector.
+        sectors = f"SELECT 1 FROM {t['sectors']} g WHERE g.roleassignment_id = ra.id"  # noqa: S608 - a table name  # nosec B608
+        rules.append(
+            f"(({' OR '.join(by_level)}) AND (NOT EXISTS ({sectors})"
+            f" OR EXISTS ({sectors} AND g.sector_id = h.sector_id)))"
+        )
+    role_marks = ", ".join("%s" for _role in roles)
+    excluded = "" if exclude_user_id is None else " AND ra.user_id <> %s"
+    # The grants over a hazard's place are those anchored on a prefix of its path (paths end with
+    # the separator, so a prefix that is a path is an ancestor): the few distinct lengths of the
+    # grants' paths turn "is a prefix" into equalities the database can hash-join on.
+    sql = (
+        f"INSERT INTO {t['notification']} (recipient_id, kind, hazard_id, title, body, day, created_at) "  # noqa: S608 - table names and fixed SQL only; every value is a parameter  # nosec B608
+        f"SELECT ra.user_id, %s, h.id, {title_sql}, {body_sql}, %s, %s "
+        f"FROM {t['hazard']} h JOIN {t['site']} s ON s.id = h.site_id "
+        f"JOIN (SELECT DISTINCT LENGTH(region_path) AS n FROM {t['assignment']}"
+        f" WHERE role IN ({role_marks})) lens ON 1 = 1 "
+        f"JOIN {t['assignment']} ra ON ra.region_path = SUBSTR(h.region_path, 1, lens.n) "
+        f"AND ra.role IN ({role_marks}) "
+        f"JOIN {t['user']} u ON u.id = ra.user_id AND u.is_active "
+        f"WHERE {chosen_sql} AND ({' OR '.join(rules)}){excluded} "
+        "ORDER BY h.id, ra.user_id "
+        "ON CONFLICT DO NOTHING"
+    )
+    params = [
+        kind,
+        *title_params,
+        *body_params,
+        today,
+        timezone.now(),
+        *sorted(roles),
+        *sorted(roles),
+        *chosen_params,
+        *rule_params,
+        *([] if exclude_user_id is None else [exclude_user_id]),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        created = max(cursor.rowcount, 0)
+    _email_after_commit(created)
+    return created
+
+
+def _email_after_commit(created: int) -> None:
     if created and getattr(settings, "SAFEGRID_EMAIL_NOTIFICATIONS", False):
         from .tasks import send_notification_emails
 
         transaction.on_commit(lambda: send_notification_emails.delay())
+
+
+def _create_certificate_reminders(rows: list[Notification]) -> int:
+    if not rows:
+        return 0
+    # A reminder already sent for the same certificate and kind is skipped (unique constraint); the
+    # count of new rows is taken over just these certificates (indexed), not the whole table.
+    same = Notification.objects.filter(
+        certificate_id__in={r.certificate_id for r in rows}, kind__in={r.kind for r in rows}
+    )
+    before = same.count()
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    created = same.count() - before
+    _email_after_commit(created)
     return created
 
 
@@ -112,71 +179,37 @@ KIND_TITLES = {
 }
 
 
-def _rows(kind: str, hazard, user_ids: Iterable[int], today) -> list[Notification]:
-    # Stored text addressed to other people: written in the site's language, never in the language
-    # of whoever's request happened to trigger it (the sweep and reminders run without a request).
-    with translation.override(settings.LANGUAGE_CODE):
-        title = KIND_TITLES[kind] % {"number": hazard.number, "deadline": hazard.deadline or "—"}
-        body = _("%(site)s：%(description)s") % {
-            "site": hazard.site.name if hasattr(hazard, "site") else "",
-            "description": hazard.description[:200],
-        }
-    return [
-        Notification(recipient_id=u, kind=kind, hazard_id=hazard.pk, title=title, body=body, day=today)
-        for u in sorted(user_ids)
-    ]
+# Who hears of which step: the responsible unit of an assignment; the officers of the level a
+# hazard reached or awaits verification at; both of anything overdue.
+KIND_AUDIENCE = {
+    NotificationKind.ASSIGNED: {"level_users": False, "unit_users": True},
+    NotificationKind.ESCALATED: {"level_users": True, "unit_users": False},
+    NotificationKind.VERIFY: {"level_users": True, "unit_users": False},
+    NotificationKind.OVERDUE: {"level_users": True, "unit_users": True},
+    NotificationKind.SUPERVISION: {"level_users": True, "unit_users": True},
+    NotificationKind.DUE_SOON: {"level_users": False, "unit_users": True},
+}
 
 
 def notify_hazard(*, hazard, kind: str, exclude_user_id: int | None = None) -> int:
     """Tell the right people about one step of one hazard (the actor is not told about their own step)."""
-    today = timezone.localdate()
-    if kind == NotificationKind.ASSIGNED:
-        users = recipients([hazard], level_users=False, unit_users=True)[hazard.pk]
-    elif kind in (NotificationKind.ESCALATED, NotificationKind.VERIFY):
-        users = recipients([hazard], level_users=True, unit_users=False)[hazard.pk]
-    else:
-        users = recipients([hazard], level_users=True, unit_users=True)[hazard.pk]
-    users.discard(exclude_user_id)
-    return _create(_rows(kind, hazard, users, today))
-
-
-# What `recipients` and `_rows` read of a hazard.
-NOTIFIED_FIELDS = (
-    "id",
-    "number",
-    "deadline",
-    "description",
-    "region_path",
-    "sector_id",
-    "site_id",
-    "level",
-    "site__name",
-)
+    return _hazard_notifications(
+        kind=kind,
+        ids=[hazard.pk],
+        today=timezone.localdate(),
+        exclude_user_id=exclude_user_id,
+        **KIND_AUDIENCE[kind],
+    )
 
 
 def notify_sweep(*, escalated_ids: list[int], noticed_ids: list[int]) -> int:
     """After the overdue sweep: the unit and the officers of the new level hear of each escalation;
-    the unit and the county committee hear of each supervision notice."""
-    from safegrid.hazards.models import Hazard
-
+    the unit and the county committee hear of each supervision notice. One statement per kind."""
     today = timezone.localdate()
-    rows: list[Notification] = []
-    index = None  # every level's officers and the units' staff, read once for all the batches
-    if escalated_ids or noticed_ids:
-        index = _assignment_index(
-            {*(r for roles in LEVEL_ROLES.values() for r in roles), Role.ENTERPRISE_MANAGER}
-        )
-    for ids, kind in ((escalated_ids, NotificationKind.OVERDUE), (noticed_ids, NotificationKind.SUPERVISION)):
-        for start in range(0, len(ids), 2000):
-            batch = list(
-                Hazard.objects.filter(pk__in=ids[start : start + 2000])
-                .select_related("site")
-                .only(*NOTIFIED_FIELDS)
-            )
-            who = recipients(batch, level_users=True, unit_users=True, index=index)
-            for h in batch:
-                rows.extend(_rows(kind, h, who[h.pk], today))
-    return _create(rows)
+    batches = ((escalated_ids, NotificationKind.OVERDUE), (noticed_ids, NotificationKind.SUPERVISION))
+    return sum(
+        _hazard_notifications(kind=kind, ids=ids, today=today, **KIND_AUDIENCE[kind]) for ids, kind in batches
+    )
 
 
 def notify_due_soon(*, today=None, days: int = 3) -> int:
@@ -189,13 +222,11 @@ def notify_due_soon(*, today=None, days: int = 3) -> int:
     today = today or timezone.localdate()
     due = Hazard.objects.filter(
         status__in=DEADLINE_STATUSES, deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)
-    ).select_related("site")
-    rows: list[Notification] = []
-    batch = list(due)
-    who = recipients(batch, level_users=False, unit_users=True)
-    for h in batch:
-        rows.extend(_rows(NotificationKind.DUE_SOON, h, who[h.pk], today))
-    return _create(rows)
+    )
+    ids = list(due.order_by("pk").values_list("pk", flat=True))
+    return _hazard_notifications(
+        kind=NotificationKind.DUE_SOON, ids=ids, today=today, **KIND_AUDIENCE[NotificationKind.DUE_SOON]
+    )
 
 
 CERTIFICATE_TITLES = {
@@ -292,7 +323,7 @@ def notify_certificates_due(*, today=None) -> int:
                 )
                 for u in sorted(who[cert.pk])
             )
-    return _create(rows)
+    return _create_certificate_reminders(rows)
 
 
 @transaction.atomic
