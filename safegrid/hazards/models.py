@@ -49,8 +49,15 @@ class Hazard(models.Model):
     `status` and `level` change only through the services in hazards/services.py, each of which
     appends a HazardEvent. Scope keys (region path, sector, site) are copied from the site."""
 
-    number = models.CharField(_("隐患编号"), max_length=32, unique=True)
-    site = models.ForeignKey(Site, verbose_name=_("场所"), on_delete=models.PROTECT, related_name="hazards")
+    # Unique by a constraint, not `unique=True`, which on PostgreSQL also builds a LIKE index nobody
+    # uses. The write path keeps only the indexes a read needs (PERFORMANCE.md: every index is paid
+    # by each report and by each row the overdue sweep moves): foreign keys to users, criteria and
+    # organisations are not indexed (those rows are protected, and deleting one is a rare admin
+    # act that may scan), and the site's is the leading column of `hazard_site_reported_idx`.
+    number = models.CharField(_("隐患编号"), max_length=32)
+    site = models.ForeignKey(
+        Site, verbose_name=_("场所"), on_delete=models.PROTECT, related_name="hazards", db_index=False
+    )
     region_path = models.CharField(_("区划路径"), max_length=255, editable=False)
     sector_id = models.BigIntegerField(_("行业领域"), editable=False)
     inspection = models.ForeignKey(
@@ -69,6 +76,7 @@ class Hazard(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="hazards",
+        db_index=False,
     )
     source = models.CharField(_("来源"), max_length=20, choices=HazardSource.choices)
     category = models.CharField(_("隐患类别"), max_length=16, choices=HazardCategory.choices)
@@ -78,7 +86,11 @@ class Hazard(models.Model):
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=8, decimal_places=6, null=True, blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上报人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上报人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
 
@@ -97,6 +109,7 @@ class Hazard(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     responsible_person = models.CharField(_("责任人"), max_length=30, blank=True)
     deadline = models.DateField(_("整改期限"), null=True, blank=True)
@@ -107,6 +120,7 @@ class Hazard(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
     # The five items a major hazard needs in place before rectification starts (五落实).
@@ -125,6 +139,7 @@ class Hazard(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     on_the_spot = models.BooleanField(_("立即整改"), default=False)
     last_notice_on = models.DateField(_("最近督办日期"), null=True, blank=True)
@@ -170,6 +185,7 @@ class Hazard(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="hazard_number_unique"),
             models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=4), name="hazard_level_range"),
             models.CheckConstraint(
                 condition=~Q(grade=HazardGrade.MAJOR) | Q(level__gte=2) | Q(status=HazardStatus.CLOSED),
@@ -221,8 +237,10 @@ class Hazard(models.Model):
 class HazardEvent(models.Model):
     """One step of a hazard's timeline (隐患处置记录): who, when, from → to, level, note."""
 
+    # Indexed by `hazard_event_idx` (hazard, at); the actor only where there is one (the sweep's
+    # tens of thousands of events have none).
     hazard = models.ForeignKey(
-        Hazard, verbose_name=_("隐患"), on_delete=models.CASCADE, related_name="events"
+        Hazard, verbose_name=_("隐患"), on_delete=models.CASCADE, related_name="events", db_index=False
     )
     action = models.CharField(_("操作"), max_length=24)
     from_status = models.CharField(_("原状态"), max_length=12, blank=True)
@@ -236,6 +254,7 @@ class HazardEvent(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     at = models.DateTimeField(_("时间"), default=timezone.now)
     note = models.TextField(_("说明"), max_length=2000, blank=True)
@@ -245,7 +264,10 @@ class HazardEvent(models.Model):
         verbose_name = _("隐患处置记录")
         verbose_name_plural = _("隐患处置记录")
         ordering = ["hazard_id", "at", "id"]
-        indexes = [models.Index(fields=["hazard", "at"], name="hazard_event_idx")]
+        indexes = [
+            models.Index(fields=["hazard", "at"], name="hazard_event_idx"),
+            models.Index(fields=["actor"], name="hazard_event_actor_idx", condition=Q(actor__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.hazard_id} {self.action} {self.from_status}→{self.to_status}"

@@ -78,7 +78,13 @@ def _full_clean_new(instance: models.Model, *, exclude: Sequence[str] = ()) -> N
         and related.pk is not None
     ]
     instance.full_clean(exclude=[*exclude, *loaded], validate_constraints=False)
-    constraints = instance._meta.constraints
+    # A unique constraint on an excluded field is skipped, as Django's own validation skips it
+    # (the hazard number is allocated after the insert).
+    constraints = [
+        c
+        for c in instance._meta.constraints
+        if not (isinstance(c, models.UniqueConstraint) and set(c.fields) & set(exclude))
+    ]
     if constraints and all(isinstance(c, models.CheckConstraint) for c in constraints):
         condition = Q()
         for constraint in constraints:
@@ -685,7 +691,12 @@ def hazard_sweep_overdue(
                 "ids": [None, sorted(escalate_ids + notice_ids)[:1000]],
             },
         )
-        from safegrid.notifications.services import notify_sweep
+        # The fan-out (at province scale over 100,000 notifications after a backlog) is a job of
+        # its own, queued once the sweep has committed: it neither holds the sweep's locks nor
+        # undoes the sweep if it fails, and is retried on its own.
+        from safegrid.notifications.tasks import notify_overdue
 
-        transaction.on_commit(lambda: notify_sweep(escalated_ids=escalate_ids, noticed_ids=notice_ids))
+        transaction.on_commit(
+            lambda: notify_overdue.delay(escalated_ids=escalate_ids, noticed_ids=notice_ids)
+        )
     return {"escalated": escalated, "noticed": noticed}

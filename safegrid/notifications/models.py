@@ -38,6 +38,7 @@ class Notification(models.Model):
         verbose_name=_("接收人"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,  # the leading column of the inbox index and of the once-a-day constraint
     )
     kind = models.CharField(_("类型"), max_length=16, choices=NotificationKind.choices)
     hazard = models.ForeignKey(
@@ -55,6 +56,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_index=False,  # partial index below: most notifications are about hazards
     )
     job = models.ForeignKey(
         "jobs.Job",
@@ -63,6 +65,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_index=False,  # partial index below
     )
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), max_length=2000, blank=True)
@@ -90,6 +93,12 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["certificate"],
+                name="notification_certificate_idx",
+                condition=Q(certificate__isnull=False),
+            ),
+            models.Index(fields=["job"], name="notification_job_idx", condition=Q(job__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -24,3 +24,12 @@ def due_soon_reminders() -> int:
     from .services import notify_due_soon
 
     return notify_due_soon()
+
+
+@shared_task(name="safegrid.notifications.tasks.notify_overdue")
+def notify_overdue(*, escalated_ids: list[int], noticed_ids: list[int]) -> int:
+    """The overdue sweep's notifications, queued by the sweep after it commits (idempotent: once a
+    day per recipient, hazard and kind)."""
+    from .services import notify_sweep
+
+    return notify_sweep(escalated_ids=escalated_ids, noticed_ids=noticed_ids)
