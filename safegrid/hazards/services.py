@@ -235,11 +235,14 @@ def _report(
         level=policies.initial_level(actor, major=grade == HazardGrade.MAJOR),
     )
     _full_clean_new(hazard, exclude=["number"])
-    hazard.save()
-    hazard.number = (
-        f"YH{_county_code(site.region_path)}{timezone.localtime(hazard.reported_at):%Y}{hazard.pk:07d}"
-    )
-    hazard.save(update_fields=["number"])
+    hazard.pk = _reserve_hazard_id()
+    if hazard.pk is not None:
+        hazard.number = _hazard_number(hazard)
+        hazard.save(force_insert=True)
+    else:
+        hazard.save()
+        hazard.number = _hazard_number(hazard)
+        hazard.save(update_fields=["number"])
     tally.record_change(None, tally.state_of(hazard))
     event = _add_event(
         hazard=hazard,
@@ -250,7 +253,27 @@ def _report(
         note=hazard.description[:200],
     )
     _attach(actor=actor, hazard=hazard, event=event, files=photos, kind="photo")
+    # What the report wrote, for the API's answer (it is not read back).
+    hazard.events_written = [event]
     return hazard
+
+
+def _hazard_number(hazard: Hazard) -> str:
+    """隐患编号: YH, the county's code, the year reported (local time), the id on seven digits."""
+    return f"YH{_county_code(hazard.region_path)}{timezone.localtime(hazard.reported_at):%Y}{hazard.pk:07d}"
+
+
+def _reserve_hazard_id() -> int | None:
+    """On PostgreSQL, the new hazard's id from its table's sequence, so that the INSERT writes the
+    number too: setting it by an UPDATE afterwards rewrites every index entry of the new row (the
+    number is indexed, so the update is not HOT). Elsewhere (SQLite) None: the id comes from the
+    INSERT and the number follows it."""
+    connection = connections[router.db_for_write(Hazard)]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Hazard._meta.db_table])
+        return cursor.fetchone()[0]
 
 
 @transaction.atomic
@@ -321,6 +344,7 @@ def hazard_rectify_on_spot(
         note=hazard.rectification_note,
     )
     _attach(actor=actor, hazard=hazard, event=event, files=photos_after, kind="photo_after")
+    hazard.events_written.append(event)
     # Both audit records last (the first one takes the chain's lock until commit), in order.
     _audit_report(actor=actor, hazard=hazard)
     audit_record(
