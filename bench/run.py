@@ -219,6 +219,22 @@ def _disk(path: str) -> dict[str, Any]:
     }
 
 
+def cpu_calibration() -> float:
+    """Milliseconds one core takes for a fixed piece of pure Python (the median of five): this is a
+    shared VM whose speed moves from run to run (seen: 1.9 to 3.4 s for the same loop within a
+    minute), so a report says how fast the machine was while it ran, at its start and its end."""
+    import statistics
+
+    samples = []
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i
+        samples.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(samples), 1)
+
+
 def machine(url: str) -> dict[str, Any]:
     import django
 
@@ -258,6 +274,7 @@ def machine(url: str) -> dict[str, Any]:
         "cores": os.cpu_count(),
         "ram_gib": round(mem_kib / 2**20, 1),
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "cpu_calibration_ms_at_start": cpu_calibration(),
         "kernel": platform.release(),
         "os": platform.platform(),
         "disk": _disk(data_directory) if data_directory else {},
@@ -405,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         report["benchmarks"].append(run_child(name, args.database_url, args))
     checks = all_checks(report["benchmarks"])
+    report["machine"]["cpu_calibration_ms_at_end"] = cpu_calibration()
     report["summary"] = {
         "seconds": round(time.perf_counter() - started, 1),
         "crashed": [b["name"] for b in report["benchmarks"] if b.get("error")],

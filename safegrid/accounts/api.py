@@ -12,6 +12,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from safegrid.core.api import (
+    ChoiceDisplayField,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSet,
     ServiceCreateMixin,
@@ -31,7 +32,7 @@ from .roles import Cap, Role
 
 
 class RoleAssignmentOutput(serializers.ModelSerializer):
-    role_display = serializers.CharField(source="get_role_display")
+    role_display = ChoiceDisplayField("role")
     region_name = serializers.CharField(source="region.name")
     sectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 

@@ -18,7 +18,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from safegrid.accounts.roles import Cap
-from safegrid.core.api import HasCapability, ScopedPrimaryKeyRelatedField, ScopedViewSet
+from safegrid.core.api import ChoiceDisplayField, HasCapability, ScopedPrimaryKeyRelatedField, ScopedViewSet
 from safegrid.core.scope import grants_for
 from safegrid.hazards import selectors as hazard_selectors
 from safegrid.hazards.models import Hazard, HazardEvent
@@ -59,7 +59,7 @@ class HasAnyCapability(HasCapability):
 
 
 class AttachmentOutput(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display")
+    kind_display = ChoiceDisplayField("kind")
     download_url = serializers.SerializerMethodField()
 
     class Meta:

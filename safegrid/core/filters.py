@@ -54,15 +54,21 @@ class ScopedFilterSet(django_filters.FilterSet):
 
 class _ListedRegions(ModelChoiceIterator):
     """The options of a region filter: the upper levels of the visible tree (see SubtreeChoiceField),
-    worked out when the options are rendered (an API request never renders them: no query)."""
+    worked out when the options are rendered (an API request never renders them: no query), once
+    per form (rendering a Select asks for its options twice: for the required attribute, then for
+    the options), read in one plain fetch (not Django's server-side cursor for `iterator()`)."""
 
     def __iter__(self):
-        self.queryset = self.field.listed_queryset()
-        return super().__iter__()
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for region in self.field.listed_regions():
+            yield self.choice(region)
 
     def __len__(self):
-        self.queryset = self.field.listed_queryset()
-        return super().__len__()
+        return len(self.field.listed_regions()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.listed_regions())
 
 
 class LongSelect(forms.Select):
@@ -85,7 +91,19 @@ class SubtreeChoiceField(forms.ModelChoiceField):
 
     def __init__(self, *args, **kwargs):
         self.chosen = None
+        self._listed = None
         super().__init__(*args, **kwargs)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._listed = None
+        return result
+
+    def listed_regions(self) -> list:
+        """The rendered regions (cached per form)."""
+        if self._listed is None:
+            self._listed = list(self.listed_queryset())
+        return self._listed
 
     def listed_queryset(self):
         queryset = self.queryset
@@ -101,8 +119,9 @@ class SubtreeChoiceField(forms.ModelChoiceField):
         condition = Q(kind__in=kinds)
         if isinstance(self.chosen, str) and self.chosen.isdigit():
             condition |= Q(pk=int(self.chosen))
-        # The outlines are not rendered in a drop-down (a county's is tens of kilobytes).
-        return queryset.filter(condition).defer("geometry")
+        # An option needs the region's id and name (`Region.__str__`), not its outline (a county's
+        # is tens of kilobytes) nor the rest of the row.
+        return queryset.filter(condition).select_related(None).only("pk", "name")
 
     choices = property(lambda self: _ListedRegions(self), forms.ChoiceField.choices.fset)
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.api import (
+    ChoiceDisplayField,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSet,
     ServiceCreateMixin,
@@ -30,7 +31,7 @@ class ActionItemOutput(serializers.ModelSerializer):
     meeting_title = serializers.CharField(source="meeting.title")
     body = serializers.ChoiceField(source="meeting.body", choices=MeetingBody.choices)
     owner_name = serializers.CharField(source="owner.name")
-    status_display = serializers.CharField(source="get_status_display")
+    status_display = ChoiceDisplayField("status")
     overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -79,9 +80,9 @@ class AgendaItemOutput(serializers.ModelSerializer):
 
 
 class MeetingOutput(serializers.ModelSerializer):
-    body_display = serializers.CharField(source="get_body_display")
+    body_display = ChoiceDisplayField("body")
     body_label = serializers.CharField()
-    kind_display = serializers.CharField(source="get_kind_display")
+    kind_display = ChoiceDisplayField("kind")
     region_name = serializers.CharField(source="region.name")
     sector_name = serializers.CharField(source="sector.name", allow_null=True, default=None)
     agenda_count = serializers.IntegerField(read_only=True)

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.api import (
+    ChoiceDisplayField,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSet,
     ServiceCreateMixin,
@@ -71,7 +72,7 @@ class _OwnerOutput(serializers.ModelSerializer):
 
 
 class EmergencyPlanOutput(_OwnerOutput):
-    kind_display = serializers.CharField(source="get_kind_display")
+    kind_display = ChoiceDisplayField("kind")
     filing_status = serializers.SerializerMethodField()
     review_required = serializers.BooleanField()
 

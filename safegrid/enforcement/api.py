@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.api import (
+    ChoiceDisplayField,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSet,
     ServiceCreateMixin,
@@ -27,8 +28,8 @@ from .models import EnforcementDocument, Penalty
 
 
 class DocumentOutput(serializers.ModelSerializer):
-    doc_type_display = serializers.CharField(source="get_doc_type_display")
-    status_display = serializers.CharField(source="get_status_display")
+    doc_type_display = ChoiceDisplayField("doc_type")
+    status_display = ChoiceDisplayField("status")
     organisation_name = serializers.CharField(source="organisation.name")
     site_name = serializers.CharField(source="site.name")
     hazards = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -185,7 +186,7 @@ class EnforcementDocumentViewSet(ServiceCreateMixin, ServiceUpdateMixin, ScopedV
 
 
 class PenaltyOutput(serializers.ModelSerializer):
-    penalty_type_display = serializers.CharField(source="get_penalty_type_display")
+    penalty_type_display = ChoiceDisplayField("penalty_type")
     site_name = serializers.CharField(source="site.name")
     decision_number = serializers.CharField(source="decision.number")
     hazards = serializers.PrimaryKeyRelatedField(many=True, read_only=True)

@@ -6,7 +6,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from safegrid.accounts.roles import Cap
-from safegrid.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet, latitude_field, longitude_field
+from safegrid.core.api import (
+    ChoiceDisplayField,
+    ScopedPrimaryKeyRelatedField,
+    ScopedViewSet,
+    latitude_field,
+    longitude_field,
+)
 from safegrid.core.pagination import CappedPagination
 from safegrid.inspections import selectors as inspection_selectors
 from safegrid.inspections.models import Criterion, Inspection
@@ -22,7 +28,7 @@ from .models import Hazard, HazardEvent
 
 
 class HazardEventOutput(serializers.ModelSerializer):
-    action_display = serializers.CharField(source="get_action_display")
+    action_display = ChoiceDisplayField("action")
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -47,9 +53,9 @@ class HazardEventOutput(serializers.ModelSerializer):
 
 
 class HazardOutput(serializers.ModelSerializer):
-    status_display = serializers.CharField(source="get_status_display")
-    grade_display = serializers.CharField(source="get_grade_display")
-    level_display = serializers.CharField(source="get_level_display")
+    status_display = ChoiceDisplayField("status")
+    grade_display = ChoiceDisplayField("grade")
+    level_display = ChoiceDisplayField("level")
     site_name = serializers.CharField(source="site.name")
     overdue = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()

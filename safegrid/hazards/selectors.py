@@ -17,8 +17,12 @@ from .models import Hazard, HazardEvent
 
 
 def hazard_list(*, actor, capability: str | None = Cap.VIEW_HAZARD) -> QuerySet[Hazard]:
-    return Hazard.objects.visible_to(actor, capability).select_related(
-        "site", "site__grid", "site__sector", "responsible_org"
+    # The grid is shown by name; its outline (GeoJSON, the largest column of a region) is not
+    # decoded for every row of a list.
+    return (
+        Hazard.objects.visible_to(actor, capability)
+        .select_related("site", "site__grid", "site__sector", "responsible_org")
+        .defer("site__grid__geometry")
     )
 
 

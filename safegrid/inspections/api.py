@@ -3,7 +3,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from safegrid.accounts.roles import Cap
-from safegrid.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet, ServiceCreateMixin
+from safegrid.core.api import (
+    ChoiceDisplayField,
+    ScopedPrimaryKeyRelatedField,
+    ScopedViewSet,
+    ServiceCreateMixin,
+)
 from safegrid.orgs import selectors as org_selectors
 from safegrid.orgs.models import Organisation
 from safegrid.sites import selectors as site_selectors
@@ -22,7 +27,7 @@ class InspectionItem(serializers.Serializer):
 
 
 class InspectionOutput(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display")
+    kind_display = ChoiceDisplayField("kind")
     site_name = serializers.CharField(source="site.name")
     items = InspectionItem(many=True)
     hazard_count = serializers.IntegerField(read_only=True)

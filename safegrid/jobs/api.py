@@ -7,15 +7,15 @@ from django.urls import reverse
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
-from safegrid.core.api import ScopeDenialLookupMixin
+from safegrid.core.api import ChoiceDisplayField, ScopeDenialLookupMixin
 
 from . import progress, selectors
 from .models import Job
 
 
 class JobOutput(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display")
-    status_display = serializers.CharField(source="get_status_display")
+    kind_display = ChoiceDisplayField("kind")
+    status_display = ChoiceDisplayField("status")
     done = serializers.SerializerMethodField()
     total = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()

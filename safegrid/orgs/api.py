@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.api import (
+    ChoiceDisplayField,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSet,
     ServiceCreateMixin,
@@ -18,7 +19,7 @@ from .models import GridDuty, Organisation, Region, Sector
 
 
 class RegionOutput(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display")
+    kind_display = ChoiceDisplayField("kind")
 
     class Meta:
         model = Region
@@ -60,7 +61,7 @@ class SectorOutput(serializers.ModelSerializer):
 
 
 class OrganisationOutput(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display")
+    kind_display = ChoiceDisplayField("kind")
 
     class Meta:
         model = Organisation
@@ -81,7 +82,7 @@ class OrganisationOutput(serializers.ModelSerializer):
 
 
 class GridDutyOutput(serializers.ModelSerializer):
-    role_display = serializers.CharField(source="get_role_display")
+    role_display = ChoiceDisplayField("role")
     duties = serializers.ListField(child=serializers.CharField())
 
     class Meta:

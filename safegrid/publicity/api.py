@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.api import (
+    ChoiceDisplayField,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSet,
     ServiceCreateMixin,
@@ -23,7 +24,7 @@ from .models import Activity, PublicityPlan
 
 
 class ActivityOutput(serializers.ModelSerializer):
-    channel_display = serializers.CharField(source="get_channel_display")
+    channel_display = ChoiceDisplayField("channel")
     organiser_name = serializers.CharField(source="organiser.name")
     region_name = serializers.CharField(source="region.name")
 

@@ -16,8 +16,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Length, Substr
+from django.db import connections
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Length, Substr, TruncMonth
 from django.utils import timezone
 
 from safegrid.accounts.models import RoleAssignment
@@ -164,6 +177,17 @@ def _hazard_figures(actor, date_from, date_to, today, *, live: bool = False) -> 
         return _none(*names)
     if not live and tally.serves(actor, date_from, date_to):
         return _hazard_figures_from_tally(actor, date_from, date_to, today)
+    block = _live_block(actor, date_from, date_to, today)
+    if block is not None:
+        t = block.totals
+        return {
+            "hazards_found": t["found"],
+            "hazards_rectified": t["rectified"],
+            "rectification_rate": rate(t["rectified"], t["found"]),
+            "major_hazards": t["major"],
+            "hazards_overdue": t["overdue"],
+            "hazards_escalated_open": t["escalated"],
+        }
     in_period = reported_between(date_from, date_to)
     # Every figure counts rows reported in the period or still open: the other rows (closed
     # before, reported before) are left out by the WHERE, not scanned for the FILTERs.
@@ -212,6 +236,130 @@ def _shared(key: tuple, compute):
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+@dataclass(frozen=True)
+class _LiveBlock:
+    """The live hazard figures of one page, read in one statement (see `_live_block`)."""
+
+    date_from: datetime.date
+    date_to: datetime.date
+    area_length: int | None
+    totals: dict
+    by_sector: dict
+    by_area: dict
+    trend: dict
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _live_block(actor, date_from, date_to, today) -> _LiveBlock | None:
+    """Inside `shared_reads`, the live figures, the 12-month trend and both breakdowns of one page in
+    one statement (PERFORMANCE.md: one GROUPING SETS statement, 4.4 ms, against 12.8 ms for four
+    queries): the scoped hazards reported in the period or in the trend's window, closed in the
+    window, or open, are read once (a CTE) and counted five ways (UNION ALL, which SQLite runs too).
+    Each row carries 0/1 flags computed by the ORM, so every condition is the one the separate
+    queries use. Outside `shared_reads`, None: each figure is read on its own."""
+    memo = _memo.get()
+    if memo is None:
+        return None
+    key = ("live-block", actor.pk, today)
+    held = memo.get(key)
+    if held is not None and (held.date_from, held.date_to) == (date_from, date_to):
+        return held
+    areas = _breakdown_areas_shared(actor)
+    lengths = {len(a.path) for a in areas}
+    area_length = lengths.pop() if len(lengths) == 1 else None
+    spans = months_back(today)
+    in_period = reported_between(date_from, date_to)
+    reported_in_window = reported_between(spans[0][0], spans[-1][1])
+    closed_in_window = Q(status=HazardStatus.CLOSED) & reported_between(
+        spans[0][0], spans[-1][1], "closed_at"
+    )
+    is_open = ~Q(status=HazardStatus.CLOSED)
+    zone = timezone.get_current_timezone()
+    base = (
+        hazard_selectors.hazard_list(actor=actor)
+        .select_related(None)
+        .filter(in_period | reported_in_window | closed_in_window | is_open)
+        .order_by()
+        .annotate(
+            b_area=Substr("region_path", 1, area_length or 1),
+            b_rmonth=TruncMonth("reported_at", tzinfo=zone, output_field=DateField()),
+            b_cmonth=TruncMonth("closed_at", tzinfo=zone, output_field=DateField()),
+            f_period=_flag(in_period),
+            f_closed=_flag(Q(status=HazardStatus.CLOSED)),
+            f_major=_flag(Q(grade=HazardGrade.MAJOR)),
+            f_overdue=_flag(Q(status__in=DEADLINE_STATUSES, deadline__lt=today)),
+            f_escalated=_flag(is_open & escalated_q()),
+            f_rtrend=_flag(reported_in_window),
+            f_ctrend=_flag(closed_in_window),
+        )
+        .values(
+            "sector_id",
+            "b_area",
+            "b_rmonth",
+            "b_cmonth",
+            "f_period",
+            "f_closed",
+            "f_major",
+            "f_overdue",
+            "f_escalated",
+            "f_rtrend",
+            "f_ctrend",
+        )
+    )
+    base_sql, params = base.query.get_compiler(using=base.db).as_sql()
+    per_group = "SUM(f_period), SUM(f_period * f_closed), SUM(f_period * f_overdue), 0, 0"
+    nothing = "CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS DATE)"
+    # Composed of SQL compiled by the ORM (its values stay parameters) and fixed text.
+    sql = (
+        f"WITH s AS ({base_sql}) "  # noqa: S608 - compiled ORM SQL, parameters kept  # nosec B608
+        f"SELECT 0, {nothing}, SUM(f_period), SUM(f_period * f_closed), SUM(f_period * f_major),"
+        " SUM(f_overdue), SUM(f_escalated) FROM s"
+        f" UNION ALL SELECT 1, sector_id, CAST(NULL AS TEXT), CAST(NULL AS DATE), {per_group}"
+        " FROM s WHERE f_period = 1 GROUP BY sector_id"
+        f" UNION ALL SELECT 2, CAST(NULL AS BIGINT), b_area, CAST(NULL AS DATE), {per_group}"
+        " FROM s WHERE f_period = 1 GROUP BY b_area"
+        " UNION ALL SELECT 3, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), b_rmonth, COUNT(*), 0, 0, 0, 0"
+        " FROM s WHERE f_rtrend = 1 GROUP BY b_rmonth"
+        " UNION ALL SELECT 4, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), b_cmonth, COUNT(*), 0, 0, 0, 0"
+        " FROM s WHERE f_ctrend = 1 GROUP BY b_cmonth"
+    )
+    totals: dict = {}
+    by_sector: dict = {}
+    by_area: dict = {}
+    trend: dict = {}
+    with connections[base.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, sector_id, area, month, *numbers in cursor.fetchall():
+            a, b, c, d, e = (int(n or 0) for n in numbers)
+            if kind == 0:
+                totals = {"found": a, "rectified": b, "major": c, "overdue": d, "escalated": e}
+            elif kind == 1:
+                by_sector[sector_id] = (a, b, c)
+            elif kind == 2:
+                by_area[area] = (a, b, c)
+            else:
+                first = _as_date(month)
+                found, closed = trend.get(first, (0, 0))
+                trend[first] = (a, closed) if kind == 3 else (found, a)
+    block = _LiveBlock(
+        date_from, date_to, area_length, totals, by_sector, by_area if area_length else {}, trend
+    )
+    memo[key] = block
+    return block
+
+
+def _as_date(value) -> datetime.date:
+    """A month's first day as the database returns it (a date; SQLite: its text)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
 
 
 def _open_work(actor, date_from, date_to, today) -> dict | None:
@@ -545,6 +693,10 @@ def hazard_monthly_trend(
         )
         per_month = {r["month"]: (r["found"], r["closed"]) for r in rows}
         return [MonthCount(first, last, *per_month.get(first, (0, 0))) for first, last in spans]
+    memo = _memo.get()
+    block = memo.get(("live-block", actor.pk, today)) if memo is not None and months == 12 else None
+    if block is not None:  # read with the page's figures (any period: the window is today's)
+        return [MonthCount(first, last, *block.trend.get(first, (0, 0))) for first, last in spans]
     aggregates = {}
     for i, (first, last) in enumerate(spans):
         aggregates[f"f{i}"] = Count("id", filter=reported_between(first, last))
@@ -660,6 +812,8 @@ def hazard_breakdown_by_sector(
         return []
     if not live and tally.serves(actor, date_from, date_to):
         counts = _grouped_counts_from_tally(actor, "sector_id", F("sector_id"), date_from, date_to, today)
+    elif (block := None if live else _live_block(actor, date_from, date_to, today)) is not None:
+        counts = block.by_sector
     else:
         counts = _grouped_counts(actor, F("sector_id"), date_from, date_to, today)
     return _rows(counts, [(pk, pk, name) for pk, name in sectors])
@@ -692,7 +846,7 @@ def hazard_breakdown_by_area(
     that prefix. Two queries (one more per further path length, when areas' paths differ in
     length)."""
     today = today or timezone.localdate()
-    areas = breakdown_areas(actor=actor)
+    areas = _breakdown_areas_shared(actor)
     if not areas:
         return []
     counts: dict = {}
@@ -707,9 +861,17 @@ def hazard_breakdown_by_area(
                 actor, "region_path", Substr("region_path", 1, length), date_from, date_to, today
             )
         return _rows(counts, [(r.path, r.pk, r.name) for r in areas])
+    block = None if live else _live_block(actor, date_from, date_to, today)
+    if block is not None and block.area_length is not None:
+        return _rows(block.by_area, [(r.path, r.pk, r.name) for r in areas])
     for length in sorted({len(r.path) for r in areas}):
         counts |= _grouped_counts(actor, Substr("region_path", 1, length), date_from, date_to, today)
     return _rows(counts, [(r.path, r.pk, r.name) for r in areas])
+
+
+def _breakdown_areas_shared(actor) -> list:
+    """`breakdown_areas`, read once inside `shared_reads`."""
+    return _shared(("areas", actor.pk), lambda: breakdown_areas(actor=actor))
 
 
 def overdue_hazards(*, actor, today: datetime.date | None = None, limit: int = 10) -> list[Hazard]:

@@ -3,7 +3,12 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 
 from safegrid.accounts.roles import Cap
-from safegrid.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSet, ServiceCreateMixin
+from safegrid.core.api import (
+    ChoiceDisplayField,
+    ScopedPrimaryKeyRelatedField,
+    ScopedViewSet,
+    ServiceCreateMixin,
+)
 from safegrid.sites import selectors as site_selectors
 from safegrid.sites.models import Site
 
@@ -38,7 +43,7 @@ class RiskAssessmentOutput(serializers.ModelSerializer):
 
 class RiskPointOutput(serializers.ModelSerializer):
     site_name = serializers.CharField(source="site.name")
-    level_display = serializers.CharField(source="get_level_display")
+    level_display = ChoiceDisplayField("level")
     colour = serializers.CharField()
     accident_types = serializers.ListField(child=serializers.ChoiceField(choices=AccidentType.choices))
 

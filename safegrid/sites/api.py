@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.api import (
+    ChoiceDisplayField,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSet,
     ServiceCreateMixin,
@@ -21,8 +22,8 @@ from .models import Site
 
 
 class SiteOutput(serializers.ModelSerializer):
-    category_display = serializers.CharField(source="get_category_display")
-    kind_display = serializers.CharField(source="get_kind_display")
+    category_display = ChoiceDisplayField("category")
+    kind_display = ChoiceDisplayField("kind")
     sector_name = serializers.CharField(source="sector.name")
     grid_name = serializers.CharField(source="grid.name")
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from safegrid.accounts.models import User
 from safegrid.accounts.roles import Cap
 from safegrid.core.api import (
+    ChoiceDisplayField,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSet,
     ServiceCreateMixin,
@@ -56,7 +57,7 @@ class ExpenditureOutput(serializers.ModelSerializer):
 
 
 class FundAllocationOutput(serializers.ModelSerializer):
-    purpose_display = serializers.CharField(source="get_purpose_display")
+    purpose_display = ChoiceDisplayField("purpose")
     region_name = serializers.CharField(source="region.name")
     spent = _money(read_only=True)
     remaining = serializers.SerializerMethodField()
