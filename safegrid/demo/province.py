@@ -61,7 +61,8 @@ from safegrid.risks.choices import (
     ControlLevel,
     RiskLevel,
 )
-from safegrid.risks.models import RiskAssessment, RiskPoint
+from safegrid.risks.models import RiskAssessment, RiskPoint, SiteRiskSummary
+from safegrid.risks.summary import rebuild as rebuild_risk_summary
 from safegrid.sites.choices import BusinessStatus, SiteCategory, SiteKind, SiteSize
 from safegrid.sites.credit_code import CHARSET, check_character
 from safegrid.sites.models import Site
@@ -1722,7 +1723,7 @@ class Generator:
 
     def run(self) -> dict[str, Any]:
         started = time.perf_counter()
-        tables = [m._meta.db_table for m in (*loaded_models(), HazardTally)]
+        tables = [m._meta.db_table for m in (*loaded_models(), HazardTally, SiteRiskSummary)]
         self.sink.line(
             f"生成模拟省份：规模 {self.plan.scale:g}，随机种子 {self.plan.seed}，"
             f"截至 {self.plan.today:%Y-%m-%d}"
@@ -1744,6 +1745,12 @@ class Generator:
             rows = rebuild_tally()
             self.sink.line(
                 f"  隐患月度汇总（hazards_hazardtally）：{rows:,} 行，{time.perf_counter() - start:.1f} 秒"
+            )
+            start = time.perf_counter()
+            rows = rebuild_risk_summary()
+            self.sink.line(
+                f"  场所风险点汇总（risks_siterisksummary）：{rows:,} 行，"
+                f"{time.perf_counter() - start:.1f} 秒"
             )
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # (Inside a caller's transaction — a test — VACUUM cannot run; autovacuum will.)

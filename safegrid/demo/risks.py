@@ -20,6 +20,7 @@ from safegrid.accounts.models import User
 from safegrid.risks.choices import MIN_CONTROL_LEVEL, AccidentType
 from safegrid.risks.models import RiskAssessment, RiskPoint
 from safegrid.risks.services import assess
+from safegrid.risks.summary import rebuild as rebuild_risk_summary
 from safegrid.sites.choices import BusinessStatus, SiteCategory, SiteKind
 from safegrid.sites.models import Site
 
@@ -146,6 +147,7 @@ def build_demo_risks(*, seed: int, today: datetime.date | None = None) -> dict[s
                 )
             )
         RiskAssessment.objects.bulk_create(assessments)
+        rebuild_risk_summary()  # the per-site summary, which the services would keep
     return {
         "risk_points": len(points),
         "by_level": {level: by_level.get(level, 0) for level in levels},
@@ -159,3 +161,4 @@ def wipe_demo_risks() -> None:
     RiskAssessment.objects.all().delete()
     RiskPoint.objects.all().delete()
     SiteRiskGrading.objects.all().delete()
+    rebuild_risk_summary()  # empty now, as the points

@@ -175,3 +175,50 @@ class SiteRiskGrading(TimeStampedModel):
     @property
     def colour(self) -> str:
         return LEVEL_COLOUR[self.level]
+
+
+class SiteRiskSummary(models.Model):
+    """场所风险点汇总: the current risk points of one site counted per level, kept by the risk services
+    (risks.summary) and rebuilt by `manage.py rebuild_risk_summary`. It serves the four-colour map's
+    per-area figures of actors above a county (reports.risk_map), so that a province's map reads
+    ~100,000 rows instead of a million risk points.
+
+    One row per (site, region path, sector) of its points: the three scope keys a risk point copies
+    from its site. A point keeps its path and sector when its site moves (sites.services.site_update
+    leaves them), so one site may have rows under two keys. Every scope rule of the points
+    (SiteRowQuerySet: region subtree, sectors, site) is a condition on these three keys, so a row's
+    points are all visible to an actor or none is: the rows an actor sees sum to exactly the points
+    it sees, whatever its grants."""
+
+    site_id = models.BigIntegerField(_("场所"))
+    region_path = models.CharField(_("区划路径"), max_length=255)
+    sector_id = models.BigIntegerField(_("行业领域"))
+    n_major = models.IntegerField(_("重大风险"), default=0)
+    n_significant = models.IntegerField(_("较大风险"), default=0)
+    n_general = models.IntegerField(_("一般风险"), default=0)
+    n_low = models.IntegerField(_("低风险"), default=0)
+
+    # The points' own rule, on the same three keys (see the docstring).
+    objects = SiteRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("场所风险点汇总")
+        verbose_name_plural = _("场所风险点汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site_id", "region_path", "sector_id"], name="site_risk_summary_key"
+            )
+        ]
+        indexes = [
+            # The map's per-area aggregate over a province is an index-only scan of this index
+            # (reports.risk_map._area_counts); PostgreSQL only.
+            models.Index(
+                fields=["region_path"],
+                name="site_risk_summary_path_idx",
+                opclasses=["varchar_pattern_ops"],
+                include=["site_id", "sector_id", "n_major", "n_significant", "n_general", "n_low"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.region_path} {self.sector_id}"

@@ -16,7 +16,7 @@ from safegrid.core.audit import audit_record
 from safegrid.core.exceptions import NotInScope
 from safegrid.sites.models import Site
 
-from . import lec, ls
+from . import lec, ls, summary
 from .choices import (
     CONTROL_RANK,
     MIN_CONTROL_LEVEL,
@@ -129,9 +129,10 @@ def risk_point_create(
     note: str = "",
 ) -> RiskPoint:
     """Register a risk point at a site the actor may manage risks of, with its first assessment
-    (computed here from the factor values). Writes the point, one assessment row and one audit
-    record. NotInScope outside the actor's scope; ValidationError (Chinese) for a factor value not in
-    the method's table, an unknown accident type or a control tier below what the level requires."""
+    (computed here from the factor values). Writes the point, one assessment row, the point's count
+    in the site risk summary (risks.summary) and one audit record. NotInScope outside the actor's
+    scope; ValidationError (Chinese) for a factor value not in the method's table, an unknown
+    accident type or a control tier below what the level requires."""
     _manageable_site(actor, site)
     fields = assess(method=method, l_value=l_value, e_value=e_value, c_value=c_value, s_value=s_value)
     now = timezone.now()
@@ -153,6 +154,7 @@ def risk_point_create(
     )
     point.full_clean()
     point.save()
+    summary.record_change(None, summary.state_of(point))
     RiskAssessment.objects.create(risk_point=point, assessed_by=actor, assessed_at=now, note=note, **fields)
     audit_record(
         actor=actor,
@@ -180,7 +182,8 @@ def risk_point_reassess(
 ) -> RiskPoint:
     """Assess a risk point again: appends an assessment row (the history is kept) and makes it the
     point's current assessment; the control tier is raised to what the new level requires unless a
-    valid one is given. One audit record with the old and new level."""
+    valid one is given. A change of level moves the point's count in the site risk summary
+    (risks.summary). One audit record with the old and new level."""
     locked = (
         RiskPoint.objects.visible_to(actor, Cap.MANAGE_RISK)
         .select_for_update()
@@ -191,6 +194,7 @@ def risk_point_reassess(
         raise NotInScope(_("未找到。"))
     fields = assess(method=method, l_value=l_value, e_value=e_value, c_value=c_value, s_value=s_value)
     before = {"method": locked.method, "score": str(locked.score), "level": locked.level}
+    before_state = summary.state_of(locked)
     if control_level:
         locked.control_level = _control_level(fields["level"], control_level)
     elif CONTROL_RANK[locked.control_level] < CONTROL_RANK[MIN_CONTROL_LEVEL[fields["level"]]]:
@@ -214,6 +218,7 @@ def risk_point_reassess(
             "updated_at",
         ]
     )
+    summary.record_change(before_state, summary.state_of(locked))
     RiskAssessment.objects.create(risk_point=locked, assessed_by=actor, assessed_at=now, note=note, **fields)
     audit_record(
         actor=actor,

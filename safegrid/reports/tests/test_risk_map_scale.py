@@ -17,6 +17,7 @@ from django.urls import reverse
 from conftest import credit_code, make_region, make_user
 from safegrid.accounts.roles import Role
 from safegrid.orgs.choices import RegionKind
+from safegrid.risks import summary
 from safegrid.risks.choices import LEVEL_RANK
 from safegrid.risks.models import RiskPoint, SiteRiskGrading
 from safegrid.risks.tests.world import seed_risks
@@ -93,6 +94,7 @@ def two_counties(world):
     _grading(w, w.b_graded_only, "significant", datetime.date(2026, 3, 1))
     _grading(w, w.b_plant, "major", datetime.date(2026, 1, 1))
     _grading(w, w.b_plant, "low", datetime.date(2026, 2, 1))  # the latest decides: blue
+    summary.rebuild()  # the points were written around the services
     return w
 
 

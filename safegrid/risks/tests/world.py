@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from safegrid.risks import summary
 from safegrid.risks.models import RiskAssessment, RiskPoint
 
 ASSESSED_AT = timezone.make_aware(datetime.datetime(2026, 1, 6, 9, 0))
@@ -62,5 +63,8 @@ def seed_risks(w) -> SimpleNamespace:
         )
         RiskAssessment.objects.create(risk_point=point, assessed_by=author, assessed_at=ASSESSED_AT, **fields)
         r.points[key] = point
+    # Written around the services: bring the per-site summary the map reads above a county up to
+    # date, as the demo builder does.
+    summary.rebuild()
     w.risks = r
     return r
