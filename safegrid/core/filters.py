@@ -164,6 +164,8 @@ class ListedChoiceField(forms.ModelChoiceField):
 
     LISTED_LIMIT = 300
     widget = LongSelect
+    # The columns `str(row)` reads (the option's label).
+    label_fields: tuple[str, ...] = ("name",)
 
     def __init__(self, *args, narrowed_by: str | None = None, **kwargs):
         self.narrowed_by = narrowed_by
@@ -194,8 +196,13 @@ class ListedChoiceField(forms.ModelChoiceField):
             return self._listed[0]
         from .scope import ancestor_paths
 
-        # The option labels need the row and its region's name, not the region's outline.
-        queryset = self.queryset.select_related(None).select_related("region").defer("region__geometry")
+        # The option labels need the row's name and its region's name: nothing else is read (a
+        # province's 300 options with every column of both rows took longer to load than to render).
+        queryset = (
+            self.queryset.select_related(None)
+            .select_related("region")
+            .only("pk", *self.label_fields, "region_id", "region__name")
+        )
         listed = queryset
         region = self._narrowing_region()
         if region is not None:
