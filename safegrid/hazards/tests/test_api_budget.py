@@ -193,3 +193,17 @@ def test_the_number_is_written_with_the_row(world):
     year = timezone.localtime(hazard.reported_at).year
     assert hazard.number == f"YH360725{year}{hazard.pk:07d}"
     assert Hazard.objects.get(pk=hazard.pk).number == hazard.number
+
+
+def test_a_hazard_number_is_unique(world):
+    """The number is unique by a constraint (no longer `unique=True`, which built a LIKE index)."""
+    from django.db import IntegrityError, transaction
+
+    first = services.hazard_report(
+        actor=world.users["grid11"], site=world.site11_mall, description="x", category="thing"
+    )
+    second = services.hazard_report(
+        actor=world.users["grid11"], site=world.site11_mall, description="y", category="thing"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Hazard.objects.filter(pk=second.pk).update(number=first.number)
