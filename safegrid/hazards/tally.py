@@ -25,7 +25,7 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from safegrid.accounts.roles import Cap
-from safegrid.core.scope import ancestor_paths, grants_for
+from safegrid.core.scope import ancestor_paths, grants_anchored_in
 from safegrid.orgs.choices import RegionKind
 from safegrid.orgs.models import Region
 
@@ -204,14 +204,7 @@ def serves(actor, date_from: datetime.date | None = None, date_to: datetime.date
     anchored at a city or a province (not bound to a site), and the period is whole months."""
     if date_from is not None and (date_to is None or not whole_months(date_from, date_to)):
         return False
-    grants = grants_for(actor, Cap.VIEW_HAZARD)
-    if not grants or any(g.site_id is not None for g in grants):
-        return False
-    if all(g.region_kind is not None for g in grants):
-        return all(g.region_kind in TALLY_KINDS for g in grants)
-    paths = {g.path for g in grants}
-    kinds = dict(Region.objects.filter(path__in=paths).values_list("path", "kind"))
-    return len(kinds) == len(paths) and all(kind in TALLY_KINDS for kind in kinds.values())
+    return grants_anchored_in(actor, Cap.VIEW_HAZARD, TALLY_KINDS)
 
 
 def tally_list(*, actor):

@@ -179,15 +179,7 @@ def _hazard_figures(actor, date_from, date_to, today, *, live: bool = False) -> 
         return _hazard_figures_from_tally(actor, date_from, date_to, today)
     block = _live_block(actor, date_from, date_to, today)
     if block is not None:
-        t = block.totals
-        return {
-            "hazards_found": t["found"],
-            "hazards_rectified": t["rectified"],
-            "rectification_rate": rate(t["rectified"], t["found"]),
-            "major_hazards": t["major"],
-            "hazards_overdue": t["overdue"],
-            "hazards_escalated_open": t["escalated"],
-        }
+        return _hazard_figure_values(**block.totals)
     in_period = reported_between(date_from, date_to)
     # Every figure counts rows reported in the period or still open: the other rows (closed
     # before, reported before) are left out by the WHERE, not scanned for the FILTERs.
@@ -203,13 +195,18 @@ def _hazard_figures(actor, date_from, date_to, today, *, live: bool = False) -> 
             escalated=Count("id", filter=~Q(status=HazardStatus.CLOSED) & Q(escalated_q())),
         )
     )
+    return _hazard_figure_values(**row)
+
+
+def _hazard_figure_values(*, found, rectified, major, overdue, escalated) -> dict:
+    """The hazard group of `Figures`, whichever way its counts were read."""
     return {
-        "hazards_found": row["found"],
-        "hazards_rectified": row["rectified"],
-        "rectification_rate": rate(row["rectified"], row["found"]),
-        "major_hazards": row["major"],
-        "hazards_overdue": row["overdue"],
-        "hazards_escalated_open": row["escalated"],
+        "hazards_found": found,
+        "hazards_rectified": rectified,
+        "rectification_rate": rate(rectified, found),
+        "major_hazards": major,
+        "hazards_overdue": overdue,
+        "hazards_escalated_open": escalated,
     }
 
 
@@ -442,14 +439,13 @@ def _hazard_figures_from_tally(actor, date_from, date_to, today) -> dict:
     rows = _tally_period(actor, date_from, date_to).values()
     found, rectified = sum(r[0] for r in rows), sum(r[1] for r in rows)
     now = _open_figures(actor, date_from, date_to, today)
-    return {
-        "hazards_found": found,
-        "hazards_rectified": rectified,
-        "rectification_rate": rate(rectified, found),
-        "major_hazards": sum(r[2] for r in rows),
-        "hazards_overdue": now["overdue"],
-        "hazards_escalated_open": now["escalated"],
-    }
+    return _hazard_figure_values(
+        found=found,
+        rectified=rectified,
+        major=sum(r[2] for r in rows),
+        overdue=now["overdue"],
+        escalated=now["escalated"],
+    )
 
 
 def rate(part: int, whole: int) -> float | None:

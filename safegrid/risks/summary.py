@@ -24,9 +24,8 @@ from django.db import connections, router, transaction
 from django.db.models import Count, Q
 
 from safegrid.accounts.roles import Cap
-from safegrid.core.scope import grants_for
+from safegrid.core.scope import grants_anchored_in
 from safegrid.orgs.choices import RegionKind
-from safegrid.orgs.models import Region
 
 from .choices import RiskLevel
 from .models import RiskPoint, SiteRiskSummary
@@ -134,14 +133,7 @@ def differences(*, using: str | None = None) -> dict:
 def serves(actor) -> bool:
     """True when the actor's map figures are read from the summary: every VIEW_RISK grant is
     anchored at a city or a province and not bound to a site."""
-    grants = grants_for(actor, Cap.VIEW_RISK)
-    if not grants or any(g.site_id is not None for g in grants):
-        return False
-    if all(g.region_kind is not None for g in grants):
-        return all(g.region_kind in SUMMARY_KINDS for g in grants)
-    paths = {g.path for g in grants}
-    kinds = dict(Region.objects.filter(path__in=paths).values_list("path", "kind"))
-    return len(kinds) == len(paths) and all(kind in SUMMARY_KINDS for kind in kinds.values())
+    return grants_anchored_in(actor, Cap.VIEW_RISK, SUMMARY_KINDS)
 
 
 def summary_list(*, actor):

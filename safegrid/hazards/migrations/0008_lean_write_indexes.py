@@ -9,6 +9,21 @@ from django.db import migrations, models
 # AlterField drop and re-validate the foreign key constraint over millions of rows.
 
 
+def _unindexed(model_name: str, name: str, field, *, table: str, index: str):
+    """The field without its index: in the state an AlterField, in the database only the named
+    index dropped (reversed: built again)."""
+    column = f"{name}_id"
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[migrations.AlterField(model_name=model_name, name=name, field=field)],
+        database_operations=[
+            migrations.RunSQL(
+                f'DROP INDEX IF EXISTS "{index}"',
+                reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
+            )
+        ],
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("hazards", "0007_autovacuum"),
@@ -19,188 +34,124 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="hazard",
-                    name="assigned_by",
-                    field=models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="交办人",
-                    ),
-                ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "hazards_hazard_assigned_by_id_bd4c57ff"',
-                    reverse_sql='CREATE INDEX "hazards_hazard_assigned_by_id_bd4c57ff" ON "hazards_hazard" ("assigned_by_id")',
-                ),
-            ],
+        _unindexed(
+            "hazard",
+            "assigned_by",
+            models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="交办人",
+            ),
+            table="hazards_hazard",
+            index="hazards_hazard_assigned_by_id_bd4c57ff",
         ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="hazard",
-                    name="closed_by",
-                    field=models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="销号人",
-                    ),
-                ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "hazards_hazard_closed_by_id_a46a0003"',
-                    reverse_sql='CREATE INDEX "hazards_hazard_closed_by_id_a46a0003" ON "hazards_hazard" ("closed_by_id")',
-                ),
-            ],
+        _unindexed(
+            "hazard",
+            "closed_by",
+            models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="销号人",
+            ),
+            table="hazards_hazard",
+            index="hazards_hazard_closed_by_id_a46a0003",
         ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="hazard",
-                    name="criterion",
-                    field=models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="hazards",
-                        to="inspections.criterion",
-                        verbose_name="判定标准条款",
-                    ),
-                ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "hazards_hazard_criterion_id_be1fe4fa"',
-                    reverse_sql='CREATE INDEX "hazards_hazard_criterion_id_be1fe4fa" ON "hazards_hazard" ("criterion_id")',
-                ),
-            ],
+        _unindexed(
+            "hazard",
+            "criterion",
+            models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="hazards",
+                to="inspections.criterion",
+                verbose_name="判定标准条款",
+            ),
+            table="hazards_hazard",
+            index="hazards_hazard_criterion_id_be1fe4fa",
         ),
         migrations.AlterField(
             model_name="hazard",
             name="number",
             field=models.CharField(max_length=32, verbose_name="隐患编号"),
         ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="hazard",
-                    name="reported_by",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="上报人",
-                    ),
-                ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "hazards_hazard_reported_by_id_709cab1e"',
-                    reverse_sql='CREATE INDEX "hazards_hazard_reported_by_id_709cab1e" ON "hazards_hazard" ("reported_by_id")',
-                ),
-            ],
+        _unindexed(
+            "hazard",
+            "reported_by",
+            models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="上报人",
+            ),
+            table="hazards_hazard",
+            index="hazards_hazard_reported_by_id_709cab1e",
         ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="hazard",
-                    name="responsible_org",
-                    field=models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="orgs.organisation",
-                        verbose_name="责任单位",
-                    ),
-                ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "hazards_hazard_responsible_org_id_dfd3ec0d"',
-                    reverse_sql='CREATE INDEX "hazards_hazard_responsible_org_id_dfd3ec0d" ON "hazards_hazard" ("responsible_org_id")',
-                ),
-            ],
+        _unindexed(
+            "hazard",
+            "responsible_org",
+            models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="orgs.organisation",
+                verbose_name="责任单位",
+            ),
+            table="hazards_hazard",
+            index="hazards_hazard_responsible_org_id_dfd3ec0d",
         ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="hazard",
-                    name="site",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="hazards",
-                        to="sites.site",
-                        verbose_name="场所",
-                    ),
-                ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "hazards_hazard_site_id_31d6fa4f"',
-                    reverse_sql='CREATE INDEX "hazards_hazard_site_id_31d6fa4f" ON "hazards_hazard" ("site_id")',
-                ),
-            ],
+        _unindexed(
+            "hazard",
+            "site",
+            models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="hazards",
+                to="sites.site",
+                verbose_name="场所",
+            ),
+            table="hazards_hazard",
+            index="hazards_hazard_site_id_31d6fa4f",
         ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="hazardevent",
-                    name="actor",
-                    field=models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="操作人",
-                    ),
-                ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "hazards_hazardevent_actor_id_cac31483"',
-                    reverse_sql='CREATE INDEX "hazards_hazardevent_actor_id_cac31483" ON "hazards_hazardevent" ("actor_id")',
-                ),
-            ],
+        _unindexed(
+            "hazardevent",
+            "actor",
+            models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="操作人",
+            ),
+            table="hazards_hazardevent",
+            index="hazards_hazardevent_actor_id_cac31483",
         ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="hazardevent",
-                    name="hazard",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="events",
-                        to="hazards.hazard",
-                        verbose_name="隐患",
-                    ),
-                ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "hazards_hazardevent_hazard_id_d36b2f8a"',
-                    reverse_sql='CREATE INDEX "hazards_hazardevent_hazard_id_d36b2f8a" ON "hazards_hazardevent" ("hazard_id")',
-                ),
-            ],
+        _unindexed(
+            "hazardevent",
+            "hazard",
+            models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="hazards.hazard",
+                verbose_name="隐患",
+            ),
+            table="hazards_hazardevent",
+            index="hazards_hazardevent_hazard_id_d36b2f8a",
         ),
         migrations.AddIndex(
             model_name="hazardevent",

@@ -9,6 +9,21 @@ from django.db import migrations, models
 # AlterField drop and re-validate the foreign key constraint over millions of rows.
 
 
+def _unindexed(model_name: str, name: str, field, *, table: str, index: str):
+    """The field without its index: in the state an AlterField, in the database only the named
+    index dropped (reversed: built again)."""
+    column = f"{name}_id"
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[migrations.AlterField(model_name=model_name, name=name, field=field)],
+        database_operations=[
+            migrations.RunSQL(
+                f'DROP INDEX IF EXISTS "{index}"',
+                reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
+            )
+        ],
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("hazards", "0008_lean_write_indexes"),
@@ -19,72 +34,48 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="notification",
-                    name="certificate",
-                    field=models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="people.certificate",
-                        verbose_name="证书",
-                    ),
-                ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "notifications_notification_certificate_id_22e50c88"',
-                    reverse_sql='CREATE INDEX "notifications_notification_certificate_id_22e50c88" ON "notifications_notification" ("certificate_id")',
-                ),
-            ],
+        _unindexed(
+            "notification",
+            "certificate",
+            models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="people.certificate",
+                verbose_name="证书",
+            ),
+            table="notifications_notification",
+            index="notifications_notification_certificate_id_22e50c88",
         ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="notification",
-                    name="job",
-                    field=models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="jobs.job",
-                        verbose_name="后台任务",
-                    ),
-                ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "notifications_notification_job_id_0727486a"',
-                    reverse_sql='CREATE INDEX "notifications_notification_job_id_0727486a" ON "notifications_notification" ("job_id")',
-                ),
-            ],
+        _unindexed(
+            "notification",
+            "job",
+            models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="jobs.job",
+                verbose_name="后台任务",
+            ),
+            table="notifications_notification",
+            index="notifications_notification_job_id_0727486a",
         ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="notification",
-                    name="recipient",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notifications",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="接收人",
-                    ),
-                ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    'DROP INDEX IF EXISTS "notifications_notification_recipient_id_d055f3f0"',
-                    reverse_sql='CREATE INDEX "notifications_notification_recipient_id_d055f3f0" ON "notifications_notification" ("recipient_id")',
-                ),
-            ],
+        _unindexed(
+            "notification",
+            "recipient",
+            models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notifications",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="接收人",
+            ),
+            table="notifications_notification",
+            index="notifications_notification_recipient_id_d055f3f0",
         ),
         migrations.AddIndex(
             model_name="notification",
