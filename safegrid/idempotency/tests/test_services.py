@@ -7,7 +7,8 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from safegrid.idempotency import services
@@ -66,3 +67,42 @@ def test_a_released_claim_frees_the_key(world):
     services.idempotency_release(record=claim(user).record)
     assert IdempotencyKey.objects.count() == 0
     assert isinstance(claim(user, body={"fixed": True}), services.Claimed)
+
+
+def _synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+ASYNC_CLAIM = "SET LOCAL synchronous_commit TO OFF"
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="synchronous_commit is a PostgreSQL setting"
+)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_claim_alone_commits_without_waiting_for_the_disk(world):
+    user = world.users["grid11"]
+    with CaptureQueriesContext(connection) as queries:
+        claimed = claim(user)
+    sql = [q["sql"] for q in queries]
+    assert sql.index(ASYNC_CLAIM) < next(i for i, s in enumerate(sql) if s.startswith("INSERT"))
+    assert _synchronous_commit() == "on"  # SET LOCAL ended with the claim's transaction
+    # The business write and its stored response commit as usual.
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        services.idempotency_complete(record=claimed.record, status=201, body={"id": 1})
+        assert _synchronous_commit() == "on"
+    assert ASYNC_CLAIM not in [q["sql"] for q in queries]
+    assert IdempotencyKey.objects.get().response_status == 201
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_inside_another_transaction_leaves_its_commit_synchronous(world):
+    user = world.users["grid11"]
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        claim(user)
+        assert _synchronous_commit() == "on"
+    assert ASYNC_CLAIM not in [q["sql"] for q in queries]
