@@ -238,3 +238,52 @@ def test_two_simultaneous_patches_from_one_etag_apply_once(figure):
     assert codes == [200] + [412] * (K - 1)
     assert activity.audience_count == winner
     assert AuditEntry.objects.filter(action="activity.update").count() == 1
+
+
+def test_the_sweep_leaves_a_hazard_changed_while_it_waited_and_escalates_the_rest():
+    """The sweep updates and records in one statement without locking first: a hazard whose row a
+    concurrent transaction holds is re-checked once that transaction commits — moved on to
+    整改完成待验收 meanwhile, it is no longer owed, so it is neither escalated nor given an event."""
+    require_postgres()
+    world = build_world()
+    moved_on, owed = world.hazards["g11"].pk, world.hazards["g12"].pk
+    long_ago = datetime.date(2000, 1, 1)
+    Hazard.objects.filter(pk__in=[moved_on, owed]).update(status="rectifying", level=1, deadline=long_ago)
+    locked, waited = threading.Event(), threading.Event()
+
+    def submit_meanwhile():
+        from django.db import transaction
+
+        with transaction.atomic():
+            Hazard.objects.select_for_update().get(pk=moved_on)
+            locked.set()
+            with connection.cursor() as cursor:
+                for _poll in range(600):  # until the sweep waits for this row (at most 30 s)
+                    # The activity view is a snapshot per transaction unless cleared.
+                    cursor.execute("SELECT pg_stat_clear_snapshot()")
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND datname = current_database() AND query LIKE 'WITH moved AS (UPDATE%'"
+                    )
+                    if cursor.fetchone()[0]:
+                        waited.set()
+                        break
+                    threading.Event().wait(0.05)
+            Hazard.objects.filter(pk=moved_on).update(status="submitted")
+        return "submitted"
+
+    def sweep():
+        locked.wait(timeout=30)
+        return hazard_services.hazard_sweep_overdue()
+
+    outcome, result = at_once([submit_meanwhile, sweep])
+    assert waited.is_set() and outcome == "submitted"
+    rows = dict(Hazard.objects.filter(pk__in=[moved_on, owed]).values_list("pk", "status"))
+    assert rows == {moved_on: "submitted", owed: "reported"}
+    assert not HazardEvent.objects.filter(hazard_id=moved_on, action="sweep_escalate").exists()
+    assert list(
+        HazardEvent.objects.filter(hazard_id=owed, action="sweep_escalate").values_list(
+            "from_status", "to_status", "from_level", "to_level"
+        )
+    ) == [("rectifying", "reported", 1, 2)]
+    assert result["escalated"] == HazardEvent.objects.filter(action="sweep_escalate").count()

@@ -625,23 +625,66 @@ SWEEP_NOTE = gettext_lazy("逾期未整改，系统自动提级并督办。")
 NOTICE_NOTE = gettext_lazy("逾期未整改，县安委会督办。")
 
 
-def _insert_events_for(
-    where_sql: str, params: list, *, action: str, to_status_sql: str, to_level_sql: str, note: str, now
-) -> int:
-    """One INSERT … SELECT of timeline events for every hazard matching `where_sql` (set-based:
-    the sweep must not loop over rows in Python — PERFORMANCE.md)."""
+def _sweep_step(
+    *,
+    status: str,
+    rule_sql: str,
+    rule_params: list,
+    set_sql: str,
+    set_params: list,
+    action: str,
+    to_status: str,
+    level_step: int,
+    note: str,
+    now,
+) -> list[int]:
+    """One rule of the sweep for the owed hazards in `status`: update every hazard matching
+    `rule_sql` and give each a timeline event (from `status` to `to_status`, from its level to
+    `level_step` above it); returns the ids of the hazards changed. Set-based: the sweep must not
+    loop over rows in Python (PERFORMANCE.md).
+
+    On PostgreSQL it is one statement — an UPDATE … RETURNING whose rows the INSERT of the events
+    reads (a data-modifying WITH) — so the events are exactly the rows updated, without locking
+    them first: locking ~73,000 rows with SELECT … FOR UPDATE and then updating them cost more than
+    twice the update alone (issue 9 (d)). A row a concurrent transaction changes is re-checked
+    against the rule once that transaction ends, and is left alone (with no event) if it no longer
+    matches. Running one status at a time is what lets the event name the status the hazard was in
+    (RETURNING gives the new row). SQLite has one writer at a time: there the events are inserted
+    from the rows as they stand, then the same rows are updated."""
     from django.db import connection
 
     hazard_table = connection.ops.quote_name(Hazard._meta.db_table)
     event_table = connection.ops.quote_name(HazardEvent._meta.db_table)
+    where_sql = f"status = %s AND {rule_sql}"
+    where_params = [status, *rule_params]
     data_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    # Only table names and fixed SQL fragments are interpolated; every value is a parameter.
     columns = "hazard_id, action, from_status, to_status, from_level, to_level, actor_id, at, note, data"
-    select = f"id, %s, status, {to_status_sql}, level, {to_level_sql}, NULL, %s, %s, {data_sql}"
-    sql = f"INSERT INTO {event_table} ({columns}) SELECT {select} FROM {hazard_table} WHERE {where_sql}"  # noqa: S608 - see above  # nosec B608
+    event_params = [action, status, to_status, now, note, "{}"]
+    # Only table names and fixed SQL fragments are interpolated; every value is a parameter.
     with connection.cursor() as cursor:
-        cursor.execute(sql, [action, now, note, "{}", *params])
-        return cursor.rowcount
+        if connection.vendor == "postgresql":
+            # RETURNING gives the updated row: its level is the new one.
+            select = f"id, %s, %s, %s, level - {level_step:d}, level, NULL, %s, %s, {data_sql}"
+            cursor.execute(
+                f"WITH moved AS (UPDATE {hazard_table} SET {set_sql} WHERE {where_sql} RETURNING id, level) "  # noqa: S608 - see above  # nosec B608
+                f"INSERT INTO {event_table} ({columns}) SELECT {select} FROM moved RETURNING hazard_id",
+                [*set_params, *where_params, *event_params],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        cursor.execute(f"SELECT id FROM {hazard_table} WHERE {where_sql}", where_params)  # noqa: S608  # nosec B608
+        ids = sorted(row[0] for row in cursor.fetchall())
+        if ids:
+            select = f"id, %s, %s, %s, level, level + {level_step:d}, NULL, %s, %s, {data_sql}"
+            from_rows = f"FROM {hazard_table} WHERE {where_sql}"
+            cursor.execute(
+                f"INSERT INTO {event_table} ({columns}) SELECT {select} {from_rows}",  # nosec B608
+                [*event_params, *where_params],
+            )
+            cursor.execute(
+                f"UPDATE {hazard_table} SET {set_sql} WHERE {where_sql}",  # noqa: S608  # nosec B608
+                [*set_params, *where_params],
+            )
+        return ids
 
 
 @transaction.atomic
@@ -653,56 +696,48 @@ def hazard_sweep_overdue(
     - below the county committee: escalated one level (back to 已上报 for re-assignment there),
       with a 督办 event — after that they are no longer overdue, so a second run changes nothing;
     - at the county committee: a supervision notice (督办) once per day.
-    Set-based: one UPDATE and one INSERT … SELECT per rule, however many hazards match."""
+    Set-based: one statement per rule and owed status (`_sweep_step`), however many hazards match."""
     from django.conf import settings
-    from django.db.models import F, Q, Value
-    from django.db.models.functions import Coalesce
 
     today = today or timezone.localdate()
     grace = settings.SAFEGRID_OVERDUE_GRACE_DAYS if grace_days is None else grace_days
     cutoff = today - datetime.timedelta(days=grace)
     now = timezone.now()
-    owed = [HazardStatus.ASSIGNED, HazardStatus.RECTIFYING]
     top = HandlingLevel.COUNTY_COMMITTEE
 
-    escalate = Hazard.objects.filter(status__in=owed, deadline__lt=cutoff, level__lt=top)
-    notice = Hazard.objects.filter(status__in=owed, deadline__lt=cutoff, level=top).filter(
-        Q(last_notice_on__isnull=True) | Q(last_notice_on__lt=today)
-    )
-    # Lock the rows first (PostgreSQL), so that the events and the update see the same set.
-    escalate_ids = list(escalate.select_for_update().values_list("id", flat=True))
-    notice_ids = list(notice.select_for_update().values_list("id", flat=True))
-
-    escalated = noticed = 0
-    if escalate_ids:
-        escalated = _insert_events_for(
-            "status IN (%s, %s) AND deadline < %s AND level < %s",
-            [*owed, cutoff, top],
+    escalate_ids: list[int] = []
+    notice_ids: list[int] = []
+    for status in (HazardStatus.ASSIGNED, HazardStatus.RECTIFYING):
+        escalate_ids += _sweep_step(
+            status=status,
+            rule_sql="deadline < %s AND level < %s",
+            rule_params=[cutoff, top],
+            set_sql=(
+                "status = %s, level = level + 1, version = version + 1, last_notice_on = %s,"
+                " escalated_at = COALESCE(escalated_at, %s)"
+            ),
+            set_params=[HazardStatus.REPORTED, today, now],
             action=HazardAction.SWEEP_ESCALATE,
-            to_status_sql=f"'{HazardStatus.REPORTED.value}'",
-            to_level_sql="level + 1",
+            to_status=HazardStatus.REPORTED,
+            level_step=1,
             note=str(SWEEP_NOTE),
             now=now,
         )
-        escalate.update(
-            status=HazardStatus.REPORTED,
-            level=F("level") + 1,
-            version=F("version") + 1,
-            last_notice_on=today,
-            escalated_at=Coalesce("escalated_at", Value(now)),
-        )
-    if notice_ids:
-        noticed = _insert_events_for(
-            "status IN (%s, %s) AND deadline < %s AND level = %s"
-            " AND (last_notice_on IS NULL OR last_notice_on < %s)",
-            [*owed, cutoff, top, today],
+        notice_ids += _sweep_step(
+            status=status,
+            rule_sql="deadline < %s AND level = %s AND (last_notice_on IS NULL OR last_notice_on < %s)",
+            rule_params=[cutoff, top, today],
+            set_sql="last_notice_on = %s",
+            set_params=[today],
             action=HazardAction.SUPERVISION_NOTICE,
-            to_status_sql="status",
-            to_level_sql="level",
+            to_status=status,
+            level_step=0,
             note=str(NOTICE_NOTE),
             now=now,
         )
-        Hazard.objects.filter(pk__in=notice_ids).update(last_notice_on=today)
+    escalate_ids.sort()
+    notice_ids.sort()
+    escalated, noticed = len(escalate_ids), len(notice_ids)
     if escalated or noticed:
         audit_record(
             actor=None,

@@ -64,6 +64,9 @@ def _owed(world, *, deadline, level=1, status="assigned", number):
     return hazard.pk
 
 
+SWEPT = "逾期未整改，系统自动提级并督办。"
+
+
 def test_sweep_escalates_exactly_the_overdue_and_is_idempotent(world):
     today = datetime.date(2024, 2, 20)
     overdue_1 = _owed(world, deadline=datetime.date(2024, 2, 10), number="A1")  # 10 days late
@@ -73,6 +76,7 @@ def test_sweep_escalates_exactly_the_overdue_and_is_idempotent(world):
     not_due = _owed(world, deadline=datetime.date(2024, 3, 1), number="B2")
     verifying = _owed(world, deadline=datetime.date(2024, 2, 1), status="verifying", number="B3")
 
+    versions = dict(Hazard.objects.values_list("pk", "version"))
     result = services.hazard_sweep_overdue(today=today, grace_days=3)
 
     assert result == {"escalated": 2, "noticed": 1}
@@ -85,16 +89,21 @@ def test_sweep_escalates_exactly_the_overdue_and_is_idempotent(world):
     assert rows[verifying] == ("verifying", 1, None)
     events = list(
         HazardEvent.objects.order_by("hazard_id").values_list(
-            "hazard_id", "action", "from_level", "to_level", "to_status"
+            "hazard_id", "action", "from_level", "to_level", "from_status", "to_status", "actor_id", "note"
         )
     )
     assert events == sorted(
         [
-            (overdue_1, "sweep_escalate", 1, 2, "reported"),
-            (overdue_3, "sweep_escalate", 3, 4, "reported"),
-            (top, "supervision_notice", 4, 4, "assigned"),
+            (overdue_1, "sweep_escalate", 1, 2, "assigned", "reported", None, SWEPT),
+            (overdue_3, "sweep_escalate", 3, 4, "rectifying", "reported", None, SWEPT),
+            (top, "supervision_notice", 4, 4, "assigned", "assigned", None, "逾期未整改，县安委会督办。"),
         ]
     )
+    assert {h.pk: h.version for h in Hazard.objects.all()} == {
+        **versions,
+        overdue_1: versions[overdue_1] + 1,
+        overdue_3: versions[overdue_3] + 1,
+    }
     assert list(AuditEntry.objects.values_list("action", flat=True)) == ["hazard.sweep"]
     # The first escalation is remembered on the row (the "escalated" filter and figures read it).
     escalated = {h.pk: h.escalated_at for h in Hazard.objects.all()}
