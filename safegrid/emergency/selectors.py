@@ -201,33 +201,22 @@ def _status(drills: int, start: datetime.date, end: datetime.date, today: dateti
     return PeriodStatus.FUTURE
 
 
-def _row(unit, unit_kind, rule, periods, dates: list[datetime.date], today, *, since=None) -> ComplianceRow:
-    row = ComplianceRow(unit=str(unit), unit_kind=unit_kind, unit_id=unit.pk, rule=rule)
+def _period_counts(periods, dates: list[datetime.date], since: datetime.date | None):
+    """(label, start, end, drills) of each period that applies to a unit (a plan counts from the
+    period in which it was issued)."""
     for label, start, end in periods:
         if since is not None and since > end:
             continue  # the plan did not exist yet in this period
-        n = sum(1 for d in dates if start <= d <= end)
-        row.periods.append(
-            Period(label=label, start=start, end=end, drills=n, status=_status(n, start, end, today))
-        )
-    return row
+        yield label, start, end, sum(1 for d in dates if start <= d <= end)
 
 
-def drill_compliance(*, actor, year: int, today: datetime.date) -> list[ComplianceRow]:
-    """Drill frequency per unit and period for `year` (dates are calendar dates in Asia/Shanghai),
-    over what the actor may see:
-
-    - every comprehensive or special plan: ≥ 1 drill exercising it in the year;
-    - every on-site plan (现场处置方案): ≥ 1 in each half-year;
-    - every operating high-risk site (`HIGH_RISK_SITE_KINDS`): ≥ 1 drill by the site per half-year;
-    - the county office, departments and township governments: ≥ 1 drill they organised in the two
-      years ending with `year` (a rolling window: `year - 1` and `year`).
-
-    A plan counts from the period in which it was issued. A period is met (drills ≥ 1), missed (it
-    ended before `today` without one), open (under way, none yet) or future. Four queries."""
+def _compliance_units(*, actor, year: int):
+    """Each unit the drill-frequency rules apply to, over what the actor may see, as (unit kind, id,
+    name, rule, periods, drill dates, since): read as plain values (a province has ~17,000
+    high-risk sites; no model instances). Four queries."""
     window_start = datetime.date(year - 1, 1, 1)
     window_end = datetime.date(year, 12, 31)
-    drills = list(
+    drills = (
         DrillRecord.objects.visible_to(actor, Cap.VIEW_EMERGENCY)
         .filter(held_on__gte=window_start, held_on__lte=window_end)
         .values_list("plan_id", "site_id", "organisation_id", "held_on")
@@ -242,9 +231,7 @@ def drill_compliance(*, actor, year: int, today: datetime.date) -> list[Complian
             by_site.setdefault(site_id, []).append(held_on)
         if org_id is not None:
             by_org.setdefault(org_id, []).append(held_on)
-    rows: list[ComplianceRow] = []
-    # The periods depend on the year only: built once, not per unit (a province has ~17,000
-    # high-risk sites).
+    # The periods depend on the year only: built once, not per unit.
     year_periods, half_periods, two_year_periods = (
         _year_periods(year),
         _half_periods(year),
@@ -254,54 +241,54 @@ def drill_compliance(*, actor, year: int, today: datetime.date) -> list[Complian
         EmergencyPlan.objects.of_scope(actor, Cap.VIEW_EMERGENCY)
         .filter(issued_on__lte=window_end)
         .order_by("region_path", "kind", "title", "id")
+        .values_list("id", "title", "kind", "issued_on")
     )
-    for plan in plans:
-        on_site = plan.kind == PlanKind.ON_SITE
-        rows.append(
-            _row(
-                plan,
-                "plan",
-                ComplianceRule.ON_SITE_HALF if on_site else ComplianceRule.PLAN_YEAR,
-                half_periods if on_site else year_periods,
-                by_plan.get(plan.pk, []),
-                today,
-                since=plan.issued_on,
-            )
-        )
+    for pk, title, kind, issued_on in plans:
+        on_site = kind == PlanKind.ON_SITE
+        rule = ComplianceRule.ON_SITE_HALF if on_site else ComplianceRule.PLAN_YEAR
+        periods = half_periods if on_site else year_periods
+        yield "plan", pk, title, rule, periods, by_plan.get(pk, ()), issued_on
     sites = (
         Site.objects.visible_to(actor, Cap.VIEW_EMERGENCY)
         .filter(kind__in=HIGH_RISK_SITE_KINDS, business_status=BusinessStatus.OPERATING)
         .order_by("region_path", "name", "id")
-        .only("id", "name")  # what a row shows (str(site) is its name)
+        .values_list("id", "name")
     )
-    for site in sites:
-        rows.append(
-            _row(
-                site,
-                "site",
-                ComplianceRule.HIGH_RISK_HALF,
-                half_periods,
-                by_site.get(site.pk, []),
-                today,
-            )
-        )
+    for pk, name in sites:
+        yield "site", pk, name, ComplianceRule.HIGH_RISK_HALF, half_periods, by_site.get(pk, ()), None
     orgs = (
         _placed_organisations(actor, Cap.VIEW_EMERGENCY)
         .filter(kind__in=GOVERNMENT_KINDS, is_active=True)
         .order_by("region_path", "kind", "name", "id")
+        .values_list("id", "name")
     )
-    for org in orgs:
-        rows.append(
-            _row(
-                org,
-                "organisation",
-                ComplianceRule.GOVERNMENT_TWO_YEARS,
-                two_year_periods,
-                by_org.get(org.pk, []),
-                today,
+    for pk, name in orgs:
+        rule = ComplianceRule.GOVERNMENT_TWO_YEARS
+        yield "organisation", pk, name, rule, two_year_periods, by_org.get(pk, ()), None
+
+
+def drill_compliance(*, actor, year: int, today: datetime.date) -> list[ComplianceRow]:
+    """Drill frequency per unit and period for `year` (dates are calendar dates in Asia/Shanghai),
+    over what the actor may see:
+
+    - every comprehensive or special plan: ≥ 1 drill exercising it in the year;
+    - every on-site plan (现场处置方案): ≥ 1 in each half-year;
+    - every operating high-risk site (`HIGH_RISK_SITE_KINDS`): ≥ 1 drill by the site per half-year;
+    - the county office, departments and township governments: ≥ 1 drill they organised in the two
+      years ending with `year` (a rolling window: `year - 1` and `year`).
+
+    A plan counts from the period in which it was issued. A period is met (drills ≥ 1), missed (it
+    ended before `today` without one), open (under way, none yet) or future. Four queries."""
+    rows: list[ComplianceRow] = []
+    for unit_kind, pk, name, rule, periods, dates, since in _compliance_units(actor=actor, year=year):
+        row = ComplianceRow(unit=name, unit_kind=unit_kind, unit_id=pk, rule=rule)
+        for label, start, end, n in _period_counts(periods, dates, since):
+            row.periods.append(
+                Period(label=label, start=start, end=end, drills=n, status=_status(n, start, end, today))
             )
-        )
-    return [r for r in rows if r.periods]
+        if row.periods:
+            rows.append(row)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -320,6 +307,22 @@ def compliance_summary(rows: list[ComplianceRow]) -> ComplianceSummary:
         met=sum(1 for p in periods if p.status == PeriodStatus.MET),
         missed=sum(1 for p in periods if p.status == PeriodStatus.MISSED),
     )
+
+
+def drill_compliance_summary(*, actor, year: int, today: datetime.date) -> ComplianceSummary:
+    """`compliance_summary(drill_compliance(...))` without building the rows (the dashboard's
+    figures: a province has ~37,000 units)."""
+    units = periods = met = missed = 0
+    for _kind, _pk, _name, _rule, unit_periods, dates, since in _compliance_units(actor=actor, year=year):
+        applied = 0
+        for _label, start, end, n in _period_counts(unit_periods, dates, since):
+            applied += 1
+            status = _status(n, start, end, today)
+            met += status == PeriodStatus.MET
+            missed += status == PeriodStatus.MISSED
+        periods += applied
+        units += applied > 0
+    return ComplianceSummary(units=units, periods=periods, met=met, missed=missed)
 
 
 # ---- figures ----------------------------------------------------------------------------------

@@ -525,6 +525,15 @@ def _emergency_figures(actor, date_from, date_to) -> dict:
     }
 
 
+def cadence_compliance(*, actor, year: int, today: datetime.date):
+    """dispatch.selectors.cadence_compliance, read once per page inside `shared_reads` (the
+    dashboard shows the rows and counts the meetings required from them)."""
+    return _shared(
+        ("cadence", actor.pk, year, today),
+        lambda: dispatch_selectors.cadence_compliance(actor=actor, year=year, today=today),
+    )
+
+
 def _dispatch_figures(actor, date_from, date_to, today) -> dict:
     if not grants_for(actor, Cap.VIEW_DISPATCH):
         return _none("meetings_held", "meetings_required")
@@ -537,7 +546,7 @@ def _dispatch_figures(actor, date_from, date_to, today) -> dict:
     )
     required = 0
     for year in range(date_from.year, date_to.year + 1):
-        for body in dispatch_selectors.cadence_compliance(actor=actor, year=year, today=today):
+        for body in cadence_compliance(actor=actor, year=year, today=today):
             required += sum(
                 p.period.required
                 for p in body.periods

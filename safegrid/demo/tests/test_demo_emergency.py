@@ -35,7 +35,12 @@ from safegrid.emergency.models import (
     PlanVersion,
     RevisionTask,
 )
-from safegrid.emergency.selectors import drill_compliance, emergency_figures
+from safegrid.emergency.selectors import (
+    compliance_summary,
+    drill_compliance,
+    drill_compliance_summary,
+    emergency_figures,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +211,19 @@ def test_same_seed_and_today_give_the_same_rows_and_wipe_removes_them(demo):
     ]
     build_demo_emergency(seed=SEED, today=TODAY)
     assert _digest() == before
+
+
+@pytest.mark.parametrize("username", ["office", "township_hengshui", "sector_mining"])
+def test_the_dashboards_summary_counts_what_the_compliance_table_lists(demo, username):
+    """The dashboard counts units and periods without building the table's rows: the same numbers,
+    for actors of different scopes, mid-year and after the year."""
+    actor = User.objects.get(username=username)
+    start, _end = last_completed_half(TODAY)
+    for year, today in (
+        (start.year, TODAY),
+        (start.year - 1, TODAY),
+        (start.year, datetime.date(start.year, 7, 1)),
+    ):
+        expected = compliance_summary(drill_compliance(actor=actor, year=year, today=today))
+        assert drill_compliance_summary(actor=actor, year=year, today=today) == expected
+    assert expected.met > 0 and expected.missed > 0 and expected.periods > expected.units

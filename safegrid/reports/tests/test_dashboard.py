@@ -149,3 +149,18 @@ def test_query_count_does_not_grow_with_the_rows(seeded, client, django_assert_n
     assert len(after.captured_queries) == len(before.captured_queries)
     assert len(before.captured_queries) <= 60
     assert page.status_code == 200
+
+
+def test_the_meeting_cadence_is_read_once_for_the_figures_and_the_table(seeded, client):
+    """The figure "会议应召开" is counted from the rows the cadence table shows: one read of the
+    meetings for both (a province has 1,600 meeting bodies)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(seeded.users["office"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("reports:dashboard"), {"period": "year", "year": "2026"})
+    assert page.status_code == 200
+    assert 'data-testid="cadence-summary"' in page.content.decode()
+    cadence_reads = [q["sql"] for q in queries if '"dispatch_meeting"."body" AS "body"' in q["sql"]]
+    assert len(cadence_reads) == 1
