@@ -13,18 +13,31 @@ from drf_spectacular.utils import extend_schema_field
 from .models import AuditEntry, AuditResult
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CodeChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice among rows by their code (`to_field_name`), e.g. a sector kind: a string in the API."""
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """A FilterSet whose choice filters list only in-scope rows (`scoped_filters`: name → callable(actor)).
 
     Shared by the UI list, the API list and selectors (one definition per model)."""
 
     scoped_filters: dict = {}
+    # Filters offered only to some actors: name → callable(actor) → bool. For the others the filter
+    # is left out (not shown, and its parameter ignored like any unknown one); the API schema lists
+    # it (the schema is the same for everyone).
+    optional_filters: dict = {}
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
         actor = getattr(request, "user", None)
+        for name, applies in self.optional_filters.items():
+            if not applies(actor):
+                del self.filters[name]
         for name, queryset_for in self.scoped_filters.items():
-            self.filters[name].queryset = queryset_for(actor)
+            if name in self.filters:
+                self.filters[name].queryset = queryset_for(actor)
         for name, f in self.form.fields.items():
             if isinstance(f, SubtreeChoiceField | ListedChoiceField):
                 f.chosen = self._raw(name)

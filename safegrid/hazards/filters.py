@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from safegrid.core.filters import ListedChoiceFilter, ScopedFilterSet, SubtreeFilter
+from safegrid.core.filters import CodeChoiceFilter, ListedChoiceFilter, ScopedFilterSet, SubtreeFilter
 from safegrid.orgs import selectors as org_selectors
 from safegrid.orgs.models import Region, Sector
 
@@ -31,6 +31,13 @@ class HazardFilterSet(ScopedFilterSet):
         label=gettext_lazy("行业领域"),
         narrowed_by="within",
     )
+    # Above a county: the sector kind across its counties (矿山 of every county), by code.
+    sector_code = CodeChoiceFilter(
+        queryset=Sector.objects.none(),
+        to_field_name="code",
+        method="by_sector_code",
+        label=gettext_lazy("行业领域类别"),
+    )
     within = SubtreeFilter(
         queryset=Region.objects.none(), path_field="region_path", label=gettext_lazy("所在区划")
     )
@@ -53,8 +60,10 @@ class HazardFilterSet(ScopedFilterSet):
     site = django_filters.NumberFilter(field_name="site_id", label=gettext_lazy("场所"))
     scoped_filters = {
         "sector": lambda actor: org_selectors.sector_list(actor=actor),
+        "sector_code": lambda actor: org_selectors.sector_kind_list(actor=actor),
         "within": lambda actor: org_selectors.region_list(actor=actor),
     }
+    optional_filters = {"sector_code": lambda actor: org_selectors.reads_sector_kinds(actor=actor)}
 
     class Meta:
         model = Hazard
@@ -65,6 +74,7 @@ class HazardFilterSet(ScopedFilterSet):
             "level",
             "source",
             "sector",
+            "sector_code",
             "within",
             "overdue",
             "supervised",
@@ -85,6 +95,11 @@ class HazardFilterSet(ScopedFilterSet):
 
     def by_sector(self, queryset, name, value):
         return queryset.filter(sector_id=value.pk) if value else queryset
+
+    def by_sector_code(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(sector_id__in=Sector.objects.filter(code=value.code).values("id"))
 
     def by_overdue(self, queryset, name, value):
         if value is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Min, QuerySet
 
 from safegrid.accounts.roles import Cap
 from safegrid.core.selectors import scoped_get
@@ -48,6 +48,29 @@ def _ancestor_paths(path: str) -> list[str]:
 
 def sector_list(*, actor, capability: str | None = Cap.VIEW_SECTOR) -> QuerySet[Sector]:
     return Sector.objects.visible_to(actor, capability).select_related("region", "lead_department")
+
+
+# Actors anchored at these kinds read the sectors of many counties.
+MANY_COUNTY_KINDS = frozenset({RegionKind.PROVINCE, RegionKind.CITY})
+
+
+def reads_sector_kinds(*, actor) -> bool:
+    """True for an actor above a county (every VIEW_SECTOR grant anchored at a city or a
+    province): it reads the sectors of many counties, where every county sets up the same sector
+    committees (a province has 1,400 sectors of 14 kinds), and compares them by kind (by code: 矿山
+    of every county together) rather than one by one."""
+    from safegrid.core.scope import grants_anchored_in
+
+    return grants_anchored_in(actor, Cap.VIEW_SECTOR, MANY_COUNTY_KINDS)
+
+
+def sector_kind_list(*, actor) -> QuerySet[Sector]:
+    """The sector kinds among the sectors the actor sees: one sector per code (the earliest
+    created, whose name the kind is shown by), in sort order."""
+    firsts = (
+        Sector.objects.visible_to(actor, Cap.VIEW_SECTOR).order_by().values("code").annotate(first=Min("id"))
+    )
+    return Sector.objects.filter(pk__in=firsts.values("first")).order_by("sort_order", "code")
 
 
 def sector_choices(*, actor, capability: str) -> QuerySet[Sector]:

@@ -340,13 +340,13 @@ def trend_rows(months: list[MonthCount]) -> list[dict]:
     ]
 
 
-def breakdown_rows(rows: list[BreakdownRow], f: Figures, *, by: str) -> list[dict]:
-    """Each row with the links reproducing its four numbers (`by` is the list filter: sector or
-    within)."""
-    found = {"reported_from": _d(f.date_from), "reported_to": _d(f.date_to), by: None}
+def breakdown_rows(rows: list[BreakdownRow], f: Figures) -> list[dict]:
+    """Each row with the links reproducing its four numbers (through the list filter the row names:
+    sector, sector_code or within)."""
+    period = {"reported_from": _d(f.date_from), "reported_to": _d(f.date_to)}
     result = []
     for r in rows:
-        found[by] = r.key
+        found = {**period, r.list_filter: r.key}
         result.append(
             {
                 "row": r,

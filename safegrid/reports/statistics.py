@@ -728,12 +728,13 @@ class BreakdownRow:
     """Hazards reported in the period in one sector or one area: found, of those closed, still open,
     and overdue now."""
 
-    key: int  # sector id or region id
+    key: int | str  # sector id, sector code (a sector kind) or region id
     name: str
     found: int
     closed: int
     open: int
     overdue: int
+    list_filter: str  # the hazard list's filter `key` is a value of: sector, sector_code or within
 
 
 def _grouped_counts(actor, key, date_from, date_to, today) -> dict:
@@ -788,12 +789,28 @@ def _grouped_counts_from_tally(actor, key, overdue_key, date_from, date_to, toda
     return counts
 
 
-def _rows(counts: dict, items: list[tuple[object, int, str]]) -> list[BreakdownRow]:
+def _rows(counts: dict, items: list[tuple[object, int, str]], list_filter: str) -> list[BreakdownRow]:
     result = []
     for group, key, name in items:
         found, closed, overdue = counts.get(group, (0, 0, 0))
-        result.append(BreakdownRow(key, name, found, closed, found - closed, overdue))
+        result.append(BreakdownRow(key, name, found, closed, found - closed, overdue, list_filter))
     return result
+
+
+def _by_sector_kind(counts: dict, sectors: list[tuple[int, str, str]]) -> list[BreakdownRow]:
+    """Sector rows summed per kind (code), in the order the kinds first appear, each named as its
+    first sector."""
+    kinds: dict[str, list] = {}
+    for pk, name, code in sectors:
+        found, closed, overdue = counts.get(pk, (0, 0, 0))
+        kind = kinds.setdefault(code, [name, 0, 0, 0])
+        kind[1] += found
+        kind[2] += closed
+        kind[3] += overdue
+    return [
+        BreakdownRow(code, name, found, closed, found - closed, overdue, "sector_code")
+        for code, (name, found, closed, overdue) in kinds.items()
+    ]
 
 
 def hazard_breakdown_by_sector(
@@ -804,14 +821,15 @@ def hazard_breakdown_by_sector(
     today: datetime.date | None = None,
     live: bool = False,
 ) -> list[BreakdownRow]:
-    """Per sector the actor may filter by (its sector list), in the sectors' order. Two queries
-    (three from the tally)."""
+    """Per sector the actor may filter by (its sector list), in the sectors' order; for an actor
+    above a county (org_selectors.reads_sector_kinds) per sector kind, the counties' sectors of one
+    code together (14 rows for a province, not 1,400). Two queries (three from the tally)."""
     today = today or timezone.localdate()
     sectors = list(
         org_selectors.sector_list(actor=actor)
         .select_related(None)
         .order_by("region_path", "sort_order", "id")
-        .values_list("id", "name")
+        .values_list("id", "name", "code")
     )
     if not sectors:
         return []
@@ -821,7 +839,9 @@ def hazard_breakdown_by_sector(
         counts = block.by_sector
     else:
         counts = _grouped_counts(actor, F("sector_id"), date_from, date_to, today)
-    return _rows(counts, [(pk, pk, name) for pk, name in sectors])
+    if org_selectors.reads_sector_kinds(actor=actor):
+        return _by_sector_kind(counts, sectors)
+    return _rows(counts, [(pk, pk, name) for pk, name, _code in sectors], "sector")
 
 
 def breakdown_areas(*, actor) -> list:
@@ -865,13 +885,13 @@ def hazard_breakdown_by_area(
             counts |= _grouped_counts_from_tally(
                 actor, "region_path", Substr("region_path", 1, length), date_from, date_to, today
             )
-        return _rows(counts, [(r.path, r.pk, r.name) for r in areas])
+        return _rows(counts, [(r.path, r.pk, r.name) for r in areas], "within")
     block = None if live else _live_block(actor, date_from, date_to, today)
     if block is not None and block.area_length is not None:
-        return _rows(block.by_area, [(r.path, r.pk, r.name) for r in areas])
+        return _rows(block.by_area, [(r.path, r.pk, r.name) for r in areas], "within")
     for length in sorted({len(r.path) for r in areas}):
         counts |= _grouped_counts(actor, Substr("region_path", 1, length), date_from, date_to, today)
-    return _rows(counts, [(r.path, r.pk, r.name) for r in areas])
+    return _rows(counts, [(r.path, r.pk, r.name) for r in areas], "within")
 
 
 def _breakdown_areas_shared(actor) -> list:

@@ -206,8 +206,8 @@ class DashboardView(CapabilityRequiredMixin, TemplateView):
             figures=figures,
             sections=dashboard.sections(figures),
             trend=trend,
-            by_sector=dashboard.breakdown_rows(by_sector, figures, by="sector"),
-            by_area=dashboard.breakdown_rows(by_area, figures, by="within"),
+            by_sector=dashboard.breakdown_rows(by_sector, figures),
+            by_area=dashboard.breakdown_rows(by_area, figures),
             overdue=statistics.overdue_hazards(actor=actor, today=today),
             escalated=statistics.escalated_open_hazards(actor=actor),
             charts={

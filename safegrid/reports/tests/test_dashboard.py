@@ -164,3 +164,46 @@ def test_the_meeting_cadence_is_read_once_for_the_figures_and_the_table(seeded, 
     assert 'data-testid="cadence-summary"' in page.content.decode()
     cadence_reads = [q["sql"] for q in queries if '"dispatch_meeting"."body" AS "body"' in q["sql"]]
     assert len(cadence_reads) == 1
+
+
+BREAKDOWN_ROW = re.compile(
+    r'<tr><th class="text-start fw-normal">([^<]+)</th>\s*<td><a href="([^"]+)" data-list-total="(\d+)"'
+)
+
+
+def _sector_breakdown(page: str) -> dict[str, tuple[str, int]]:
+    table = page.split('data-testid="breakdown-sector"', 1)[1].split("</table>", 1)[0]
+    return {name: (html.unescape(url), int(n)) for name, url, n in BREAKDOWN_ROW.findall(table)}
+
+
+def test_above_a_county_the_sector_breakdown_is_by_kind_and_its_links_list_both_counties(seeded, client):
+    """The city's supervisor reads two counties, each with its own 矿山 committee: one 矿山 row
+    counting both (a province: 14 rows, not 1,400), whose links filter the list by the kind."""
+    client.force_login(seeded.users["supervisor"])
+    page = client.get(reverse("reports:dashboard"), WIDE).content.decode()
+    rows = _sector_breakdown(page)
+    assert list(rows) == ["矿山", "消防"]
+    mining_found = Hazard.objects.filter(
+        sector_id__in=[seeded.mining.pk, seeded.mining_b.pk],
+        reported_at__date__gte="2025-01-01",
+        reported_at__date__lte="2026-12-31",
+    )
+    assert {h.region_path[: len(seeded.county.path)] for h in mining_found} == {
+        seeded.county.path,
+        seeded.county_b.path,
+    }
+    url, total = rows["矿山"]
+    assert "sector_code=mining" in url and total == mining_found.count()
+    for url, total in _links(page):
+        listed = client.get(url)
+        assert listed.status_code == 200, url
+        assert f"共 {total} 条" in listed.content.decode(), url
+
+
+def test_in_a_county_the_sector_breakdown_stays_per_sector(seeded, client):
+    client.force_login(seeded.users["office"])
+    page = client.get(reverse("reports:dashboard"), WIDE).content.decode()
+    rows = _sector_breakdown(page)
+    assert list(rows) == ["矿山", "消防"]
+    assert f"sector={seeded.mining.pk}" in rows["矿山"][0]
+    assert "sector_code" not in page
