@@ -11,6 +11,7 @@ guards of mobile writes (SECURITY.md H3, H4):
 
 from __future__ import annotations
 
+import copy
 import json
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -271,3 +272,19 @@ def latitude_field() -> serializers.DecimalField:
         allow_null=True,
         default=None,
     )
+
+
+# Put before `serializers.ModelSerializer`: the fields are worked out from the model once per class
+# and each instance gets a copy (DRF introspects the model on every instantiation: ~1 ms for a hazard
+# with its timeline, a tenth of a phone's report — issue 9 (c)). Only for serializers whose fields
+# do not depend on the instance or its context (a subclass that changes its fields per request does
+# so after `get_fields`, on its own copy). A comment, not a docstring: drf-spectacular would publish
+# a docstring as the description of every serializer using it.
+class FieldsBuiltOnce:
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built_once")
+        if built is None:
+            built = super().get_fields()
+            cls._fields_built_once = built  # per class: a subclass builds its own
+        return copy.deepcopy(built)

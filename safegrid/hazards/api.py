@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from safegrid.accounts.roles import Cap
 from safegrid.core.api import (
     ChoiceDisplayField,
+    FieldsBuiltOnce,
     ScopedPrimaryKeyRelatedField,
     ScopedViewSet,
     latitude_field,
@@ -27,7 +28,7 @@ from .filters import HazardFilterSet
 from .models import Hazard, HazardEvent
 
 
-class HazardEventOutput(serializers.ModelSerializer):
+class HazardEventOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     action_display = ChoiceDisplayField("action")
     actor_name = serializers.SerializerMethodField()
 
@@ -52,7 +53,7 @@ class HazardEventOutput(serializers.ModelSerializer):
         return str(obj.actor) if obj.actor_id else _("系统")
 
 
-class HazardOutput(serializers.ModelSerializer):
+class HazardOutput(FieldsBuiltOnce, serializers.ModelSerializer):
     status_display = ChoiceDisplayField("status")
     grade_display = ChoiceDisplayField("grade")
     level_display = ChoiceDisplayField("level")
