@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -182,6 +182,16 @@ class Hazard(models.Model):
                 opclasses=["varchar_pattern_ops", "date_ops", "int8_ops"],
                 condition=~Q(status=HazardStatus.CLOSED),
                 include=OPEN_COVERING,
+            ),
+            # The dashboard's "提级未销号" list, highest level and oldest first: above a county the
+            # open escalated hazards are ~10,000 of ~127,000 open ones (120 ms to sort, 0.1 ms from
+            # this index, which holds only them).
+            models.Index(
+                F("level").desc(),
+                "reported_at",
+                "id",
+                name="hazard_escalated_open_idx",
+                condition=~Q(status=HazardStatus.CLOSED) & Q(escalated_at__isnull=False),
             ),
         ]
         constraints = [
