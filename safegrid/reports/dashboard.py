@@ -357,3 +357,29 @@ def breakdown_rows(rows: list[BreakdownRow], f: Figures) -> list[dict]:
             }
         )
     return result
+
+
+@dataclass(frozen=True)
+class CadenceRow:
+    """A row of the dashboard's meeting-cadence table."""
+
+    label: str
+    held: int
+    required: int
+    missed: int  # periods that ended short of their meetings
+
+
+def cadence_rows(bodies) -> tuple[list[CadenceRow], bool]:
+    """The dashboard's meeting-cadence table from dispatch.selectors.cadence_compliance's rows: one
+    row per meeting body within one county; over several counties one row per county, its
+    committee, office and sector committees together (a province has 1,600 bodies; the compliance
+    page lists them all). The second value says whether the rows are counties."""
+    if len({body.region.pk for body in bodies}) <= 1:
+        return [CadenceRow(b.label, b.held, b.required, len(b.missed)) for b in bodies], False
+    per_county: dict[int, list] = {}
+    for body in bodies:
+        row = per_county.setdefault(body.region.pk, [body.region.name, 0, 0, 0])
+        row[1] += body.held
+        row[2] += body.required
+        row[3] += len(body.missed)
+    return [CadenceRow(*row) for row in per_county.values()], True

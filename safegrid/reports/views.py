@@ -198,8 +198,8 @@ class DashboardView(CapabilityRequiredMixin, TemplateView):
             )
             if grants_for(actor, Cap.VIEW_DISPATCH):
                 # The rows the figures counted the required meetings from.
-                context["cadence"] = statistics.cadence_compliance(
-                    actor=actor, year=date_to.year, today=today
+                context["cadence"], context["cadence_by_county"] = dashboard.cadence_rows(
+                    statistics.cadence_compliance(actor=actor, year=date_to.year, today=today)
                 )
                 context["cadence_year"] = date_to.year
         context.update(

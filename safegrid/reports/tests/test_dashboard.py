@@ -207,3 +207,31 @@ def test_in_a_county_the_sector_breakdown_stays_per_sector(seeded, client):
     assert list(rows) == ["矿山", "消防"]
     assert f"sector={seeded.mining.pk}" in rows["矿山"][0]
     assert "sector_code" not in page
+
+
+def _cadence_table(page: str) -> list[list[str]]:
+    table = page.split('data-testid="cadence-summary"', 1)[1].split("</table>", 1)[0]
+    return [re.findall(r"<t[hd]>([^<]*)</t[hd]>", row) for row in table.split("<tr>")[1:]]
+
+
+def test_above_a_county_the_cadence_table_has_a_row_per_county_summing_its_bodies(seeded, client):
+    from safegrid.dispatch.selectors import cadence_compliance
+
+    year = {"period": "year", "year": "2026"}
+    client.force_login(seeded.users["supervisor"])
+    rows = _cadence_table(client.get(reverse("reports:dashboard"), year).content.decode())
+    bodies = cadence_compliance(actor=seeded.users["supervisor"], year=2026)
+    expected = []
+    for county in (seeded.county, seeded.county_b):
+        mine = [b for b in bodies if b.region == county]
+        assert len(mine) >= 2  # its committee and office at least
+        held, required = sum(b.held for b in mine), sum(b.required for b in mine)
+        expected.append([county.name, str(held), str(required), str(sum(len(b.missed) for b in mine))])
+    assert rows == [["县（区）", "已召开", "应召开", "未达标时段"], *expected]
+    assert int(expected[0][1]) > 0  # the seeded meetings are counted
+
+    client.force_login(seeded.users["office"])
+    rows = _cadence_table(client.get(reverse("reports:dashboard"), year).content.decode())
+    office = cadence_compliance(actor=seeded.users["office"], year=2026)
+    assert rows[0][0] == "会议主体"
+    assert [r[0] for r in rows[1:]] == [b.label for b in office] and len(office) > 2
