@@ -110,19 +110,30 @@ class User(BlindIndexedModel, AbstractUser):
         a revoked role stops working at the next request)."""
         if not self.is_active or self.pk is None:
             return ()
+        # One query, one row per (assignment, sector): no model instances (a site's and a region's
+        # every column), no second query for the sectors — run on every request.
+        rows = self.role_assignments.values_list(
+            "pk", "role", "region_path", "site_id", "site__sector", "region__kind", "sectors__id"
+        )
+        assignments: dict[int, tuple] = {}
+        sectors: dict[int, set[int]] = {}
+        for pk, role, path, site_id, site_sector_id, region_kind, sector_id in rows:
+            assignments.setdefault(pk, (role, path, site_id, site_sector_id, region_kind))
+            if sector_id is not None:
+                sectors.setdefault(pk, set()).add(sector_id)
         grants = []
-        for a in self.role_assignments.select_related("site", "region").prefetch_related("sectors"):
-            sector_ids = frozenset(s.pk for s in a.sectors.all()) or None
-            if a.site_id is not None:
-                sector_ids = frozenset({a.site.sector_id})
+        for pk, (role, path, site_id, site_sector_id, region_kind) in assignments.items():
+            sector_ids = frozenset(sectors.get(pk, ())) or None
+            if site_id is not None:
+                sector_ids = frozenset({site_sector_id})
             grants.append(
                 Grant(
-                    role=a.role,
-                    path=a.region_path,
+                    role=role,
+                    path=path,
                     sector_ids=sector_ids,
-                    site_id=a.site_id,
-                    capabilities=ROLE_CAPABILITIES.get(a.role, frozenset()),
-                    region_kind=a.region.kind,
+                    site_id=site_id,
+                    capabilities=ROLE_CAPABILITIES.get(role, frozenset()),
+                    region_kind=region_kind,
                 )
             )
         return tuple(grants)
