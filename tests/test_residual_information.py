@@ -143,6 +143,29 @@ def test_a_revoked_api_token_leaves_no_row(world):
     assert client.get(reverse("api:me")).status_code == 401
 
 
+def test_an_expired_token_leaves_no_row_once_the_nightly_task_has_run(world):
+    """A request checks only the token it presents (one query): an expired one is refused and
+    deleted then; the user's other expired tokens — and those of users who never come back — are
+    deleted by the nightly task, live ones kept."""
+    grid11, office = world.users["grid11"], world.users["office"]
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        AuthToken.objects.create(user=grid11)  # an old phone, never signed out
+        AuthToken.objects.create(user=office)  # a user who never comes back
+    with time_machine.travel(start + datetime.timedelta(hours=11), tick=False):
+        live, token = AuthToken.objects.create(user=grid11)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    with time_machine.travel(start + datetime.timedelta(hours=12, seconds=1), tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("api:me")).status_code == 200
+        token_reads = [q["sql"] for q in queries if 'FROM "knox_authtoken"' in q["sql"]]
+        assert len(token_reads) == 1  # the presented token; the others are not read per request
+        assert AuthToken.objects.count() == 3
+        clear_sessions.delay()
+    assert list(AuthToken.objects.values_list("pk", flat=True)) == [live.pk]
+
+
 def test_there_is_no_password_reset_and_so_no_reset_token():
     """Passwords are set by the security administrator or changed signed in; no emailed reset link
     exists. If one is added, its token must be single-use and this test replaced by that check."""

@@ -3,9 +3,11 @@ by SessionPolicyMiddleware; bearer tokens are only seen here, inside DRF."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from knox.signals import token_expired
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
@@ -34,6 +36,18 @@ class TokenAuthentication(KnoxTokenAuthentication):
         if password_expired(result[0]) and not getattr(view, "allow_expired_password", False):
             raise PasswordExpired()
         return result
+
+    def _cleanup_token(self, auth_token) -> bool:
+        """The presented token only: expired, it is deleted and refused (True). knox also reads
+        every other token of the user on each request to delete the expired ones — a query on every
+        phone request; here the nightly job does that for all users at once
+        (services.api_tokens_purge_expired, which also reaches users who never come back)."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            username = auth_token.user.get_username()
+            auth_token.delete()
+            token_expired.send(sender=self.__class__, username=username, source="auth_token")
+            return True
+        return False
 
 
 class TokenScheme(KnoxTokenScheme):

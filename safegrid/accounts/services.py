@@ -213,6 +213,16 @@ def api_token_revoke(*, user: User, token) -> None:
     audit_record(actor=user, action="auth.token_revoke", obj=user)
 
 
+def api_tokens_purge_expired(*, now=None) -> int:
+    """Delete every expired API token (a token is refused once expired; this removes the row, also
+    for users who never sign in again: residual information, SECURITY.md D6). The number deleted."""
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    deleted, _per_model = AuthToken.objects.filter(expiry__lt=now or timezone.now()).delete()
+    return deleted
+
+
 # --- sign-in, sessions and credentials (SECURITY.md A3, A5, A6, S1, S4) -------------------------------
 
 
