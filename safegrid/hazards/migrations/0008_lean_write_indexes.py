@@ -4,24 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# Only the indexes go (PERFORMANCE.md: every index is paid by each write). Each foreign key's index
-# is dropped by name, which Django derives the same way on every backend, instead of letting
-# AlterField drop and re-validate the foreign key constraint over millions of rows.
-
-
-def _unindexed(model_name: str, name: str, field, *, table: str, index: str):
-    """The field without its index: in the state an AlterField, in the database only the named
-    index dropped (reversed: built again)."""
-    column = f"{name}_id"
-    return migrations.SeparateDatabaseAndState(
-        state_operations=[migrations.AlterField(model_name=model_name, name=name, field=field)],
-        database_operations=[
-            migrations.RunSQL(
-                f'DROP INDEX IF EXISTS "{index}"',
-                reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
-            )
-        ],
-    )
+from safegrid.core.migration_operations import foreign_key_unindexed
 
 
 class Migration(migrations.Migration):
@@ -34,7 +17,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        _unindexed(
+        foreign_key_unindexed(
             "hazard",
             "assigned_by",
             models.ForeignKey(
@@ -49,7 +32,7 @@ class Migration(migrations.Migration):
             table="hazards_hazard",
             index="hazards_hazard_assigned_by_id_bd4c57ff",
         ),
-        _unindexed(
+        foreign_key_unindexed(
             "hazard",
             "closed_by",
             models.ForeignKey(
@@ -64,7 +47,7 @@ class Migration(migrations.Migration):
             table="hazards_hazard",
             index="hazards_hazard_closed_by_id_a46a0003",
         ),
-        _unindexed(
+        foreign_key_unindexed(
             "hazard",
             "criterion",
             models.ForeignKey(
@@ -84,7 +67,7 @@ class Migration(migrations.Migration):
             name="number",
             field=models.CharField(max_length=32, verbose_name="隐患编号"),
         ),
-        _unindexed(
+        foreign_key_unindexed(
             "hazard",
             "reported_by",
             models.ForeignKey(
@@ -97,7 +80,7 @@ class Migration(migrations.Migration):
             table="hazards_hazard",
             index="hazards_hazard_reported_by_id_709cab1e",
         ),
-        _unindexed(
+        foreign_key_unindexed(
             "hazard",
             "responsible_org",
             models.ForeignKey(
@@ -112,7 +95,7 @@ class Migration(migrations.Migration):
             table="hazards_hazard",
             index="hazards_hazard_responsible_org_id_dfd3ec0d",
         ),
-        _unindexed(
+        foreign_key_unindexed(
             "hazard",
             "site",
             models.ForeignKey(
@@ -125,7 +108,7 @@ class Migration(migrations.Migration):
             table="hazards_hazard",
             index="hazards_hazard_site_id_31d6fa4f",
         ),
-        _unindexed(
+        foreign_key_unindexed(
             "hazardevent",
             "actor",
             models.ForeignKey(
@@ -140,7 +123,7 @@ class Migration(migrations.Migration):
             table="hazards_hazardevent",
             index="hazards_hazardevent_actor_id_cac31483",
         ),
-        _unindexed(
+        foreign_key_unindexed(
             "hazardevent",
             "hazard",
             models.ForeignKey(

@@ -4,24 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# Only the indexes go (PERFORMANCE.md: every index is paid by each write). Each foreign key's index
-# is dropped by name, which Django derives the same way on every backend, instead of letting
-# AlterField drop and re-validate the foreign key constraint over millions of rows.
-
-
-def _unindexed(model_name: str, name: str, field, *, table: str, index: str):
-    """The field without its index: in the state an AlterField, in the database only the named
-    index dropped (reversed: built again)."""
-    column = f"{name}_id"
-    return migrations.SeparateDatabaseAndState(
-        state_operations=[migrations.AlterField(model_name=model_name, name=name, field=field)],
-        database_operations=[
-            migrations.RunSQL(
-                f'DROP INDEX IF EXISTS "{index}"',
-                reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
-            )
-        ],
-    )
+from safegrid.core.migration_operations import foreign_key_unindexed
 
 
 class Migration(migrations.Migration):
@@ -34,7 +17,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        _unindexed(
+        foreign_key_unindexed(
             "notification",
             "certificate",
             models.ForeignKey(
@@ -49,7 +32,7 @@ class Migration(migrations.Migration):
             table="notifications_notification",
             index="notifications_notification_certificate_id_22e50c88",
         ),
-        _unindexed(
+        foreign_key_unindexed(
             "notification",
             "job",
             models.ForeignKey(
@@ -64,7 +47,7 @@ class Migration(migrations.Migration):
             table="notifications_notification",
             index="notifications_notification_job_id_0727486a",
         ),
-        _unindexed(
+        foreign_key_unindexed(
             "notification",
             "recipient",
             models.ForeignKey(
