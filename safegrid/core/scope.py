@@ -58,21 +58,25 @@ def grants_for(actor, capability: str | None) -> tuple[Grant, ...]:
     return tuple(g for g in grants if capability in g.capabilities)
 
 
-def grants_anchored_in(actor, capability: str, kinds) -> bool:
-    """True when the actor holds `capability` and every grant giving it is anchored on a region of
-    one of `kinds` (e.g. a city or a province) and bound to no site: the actors a summary kept per
-    county or per site answers for exactly (hazards.tally, risks.summary). The anchors' kinds are
-    looked up only for grants built without them."""
+def reads_above_county(actor, capability: str) -> bool:
+    """True when the actor holds `capability` and every grant giving it is anchored at a city or a
+    province and bound to no site: an actor reading many counties whole. Such actors read the
+    summaries kept per county or per site (hazards.tally, risks.summary) and compare the counties'
+    sectors by kind (orgs.selectors.reads_sector_kinds). The anchors' kinds are looked up only for
+    grants built without them."""
+    from safegrid.orgs.choices import RegionKind
+
+    above_county = {RegionKind.PROVINCE, RegionKind.CITY}
     grants = grants_for(actor, capability)
     if not grants or any(g.site_id is not None for g in grants):
         return False
     if all(g.region_kind is not None for g in grants):
-        return all(g.region_kind in kinds for g in grants)
+        return all(g.region_kind in above_county for g in grants)
     from safegrid.orgs.models import Region
 
     paths = {g.path for g in grants}
     found = dict(Region.objects.filter(path__in=paths).values_list("path", "kind"))
-    return len(found) == len(paths) and all(kind in kinds for kind in found.values())
+    return len(found) == len(paths) and all(kind in above_county for kind in found.values())
 
 
 def row_scope_q(

@@ -25,7 +25,7 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from safegrid.accounts.roles import Cap
-from safegrid.core.scope import ancestor_paths, grants_anchored_in
+from safegrid.core.scope import ancestor_paths, reads_above_county
 from safegrid.orgs.choices import RegionKind
 from safegrid.orgs.models import Region
 
@@ -33,8 +33,6 @@ from .choices import HazardGrade, HazardStatus
 from .models import Hazard, HazardTally
 
 COUNTS = ("found", "rectified", "major", "closed")
-# Grants anchored at these kinds read the tally (one row stands for a whole county).
-TALLY_KINDS = frozenset({RegionKind.PROVINCE, RegionKind.CITY})
 
 
 class State(NamedTuple):
@@ -204,7 +202,7 @@ def serves(actor, date_from: datetime.date | None = None, date_to: datetime.date
     anchored at a city or a province (not bound to a site), and the period is whole months."""
     if date_from is not None and (date_to is None or not whole_months(date_from, date_to)):
         return False
-    return grants_anchored_in(actor, Cap.VIEW_HAZARD, TALLY_KINDS)
+    return reads_above_county(actor, Cap.VIEW_HAZARD)
 
 
 def tally_list(*, actor):

@@ -50,18 +50,14 @@ def sector_list(*, actor, capability: str | None = Cap.VIEW_SECTOR) -> QuerySet[
     return Sector.objects.visible_to(actor, capability).select_related("region", "lead_department")
 
 
-# Actors anchored at these kinds read the sectors of many counties.
-MANY_COUNTY_KINDS = frozenset({RegionKind.PROVINCE, RegionKind.CITY})
-
-
 def reads_sector_kinds(*, actor) -> bool:
     """True for an actor above a county (every VIEW_SECTOR grant anchored at a city or a
     province): it reads the sectors of many counties, where every county sets up the same sector
     committees (a province has 1,400 sectors of 14 kinds), and compares them by kind (by code: 矿山
     of every county together) rather than one by one."""
-    from safegrid.core.scope import grants_anchored_in
+    from safegrid.core.scope import reads_above_county
 
-    return grants_anchored_in(actor, Cap.VIEW_SECTOR, MANY_COUNTY_KINDS)
+    return reads_above_county(actor, Cap.VIEW_SECTOR)
 
 
 def sector_kind_list(*, actor) -> QuerySet[Sector]:

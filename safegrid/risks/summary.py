@@ -24,8 +24,7 @@ from django.db import connections, router, transaction
 from django.db.models import Count, Q
 
 from safegrid.accounts.roles import Cap
-from safegrid.core.scope import grants_anchored_in
-from safegrid.orgs.choices import RegionKind
+from safegrid.core.scope import reads_above_county
 
 from .choices import RiskLevel
 from .models import RiskPoint, SiteRiskSummary
@@ -33,8 +32,6 @@ from .models import RiskPoint, SiteRiskSummary
 KEY = ("site_id", "region_path", "sector_id")
 # One count column per level, in RiskLevel order: "n_major", "n_significant", ….
 COUNTS = tuple(f"n_{level}" for level in RiskLevel.values)
-# Grants anchored at these kinds read the summary (reports.risk_map).
-SUMMARY_KINDS = frozenset({RegionKind.PROVINCE, RegionKind.CITY})
 
 
 class State(NamedTuple):
@@ -133,7 +130,7 @@ def differences(*, using: str | None = None) -> dict:
 def serves(actor) -> bool:
     """True when the actor's map figures are read from the summary: every VIEW_RISK grant is
     anchored at a city or a province and not bound to a site."""
-    return grants_anchored_in(actor, Cap.VIEW_RISK, SUMMARY_KINDS)
+    return reads_above_county(actor, Cap.VIEW_RISK)
 
 
 def summary_list(*, actor):
